@@ -1,0 +1,306 @@
+"""Upsert the knowledge base from fixture files, in one transaction.
+
+Rows are matched by natural key: providers, categories and guides by slug, errors
+by (provider, code), the parts of an error by their position in the file. A row is
+saved only when a value differs, so loading twice changes nothing (and writes no
+history); anything a file no longer lists is removed.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from kb.content import schema
+from kb.content.documents import Document, read_document
+from kb.content.schema import ContentError, ContentInvalid
+from kb.models import (
+    FAQ,
+    Category,
+    Cause,
+    ErrorCode,
+    Example,
+    Fix,
+    Guide,
+    Note,
+    Provider,
+    Signature,
+    Step,
+)
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) + sum(self.updated.values()) +
+                    sum(self.deleted.values()))  # fmt: skip
+
+    def lines(self) -> list[str]:
+        names = sorted(set(self.created) | set(self.updated) | set(self.deleted) |
+                       set(self.unchanged))  # fmt: skip
+        return [
+            f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
+            f"{self.deleted[name]} deleted, {self.unchanged[name]} unchanged"
+            for name in names
+        ]
+
+
+def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
+    """Check every file, then write them all or nothing.
+
+    With ``prune_providers`` (loading the whole fixtures directory) a provider that
+    no file names any more is removed with its errors.
+    """
+    documents = [read_document(path) for path in paths]
+    problems = [problem for doc in documents for problem in doc.errors]
+    if problems:
+        raise ContentInvalid(problems)
+    by_kind: dict[str, list[Document]] = {"categories": [], "provider": [], "guides": []}
+    for doc in documents:
+        by_kind[doc.kind].append(doc)
+    report = LoadReport()
+    with transaction.atomic():
+        loader = Loader(report)
+        for doc in by_kind["categories"]:
+            loader.load_categories(doc)
+        for doc in by_kind["provider"]:
+            loader.load_provider(doc)
+        if prune_providers:
+            slugs = [doc.data["provider"]["slug"] for doc in by_kind["provider"]]
+            loader.delete(Provider.objects.exclude(slug__in=slugs), "provider")
+        for doc in by_kind["provider"]:
+            loader.link_related(doc)
+        for doc in by_kind["guides"]:
+            loader.load_guides(doc)
+        if loader.problems:
+            raise ContentInvalid(loader.problems)
+    return report
+
+
+class Loader:
+    def __init__(self, report: LoadReport):
+        self.report = report
+        self.problems: list[ContentError] = []
+        self.categories = {c.slug: c for c in Category.objects.all()}
+
+    def upsert(self, obj: models.Model, values: dict[str, Any], kind: str) -> bool:
+        """Set values on obj and save it if anything differs; True if saved."""
+        changed = obj._state.adding or any(
+            current_value(obj, name) != comparable(value) for name, value in values.items()
+        )
+        if not changed:
+            self.report.unchanged[kind] += 1
+            return False
+        (self.report.created if obj._state.adding else self.report.updated)[kind] += 1
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+        return True
+
+    def delete(self, queryset: models.QuerySet, kind: str) -> None:
+        for obj in queryset:
+            obj.delete()
+            self.report.deleted[kind] += 1
+
+    def load_categories(self, doc: Document) -> None:
+        items = doc.data["categories"]
+        for position, item in enumerate(items):
+            category = self.categories.get(item["slug"]) or Category(slug=item["slug"])
+            values = {
+                "name": item["name"],
+                "summary": item.get("summary") or "",
+                "guide": item.get("guide") or "",
+                "position": position,
+            }
+            self.upsert(category, values, "category")
+            self.categories[category.slug] = category
+        slugs = [item["slug"] for item in items]
+        self.delete(Category.objects.exclude(slug__in=slugs), "category")
+        self.categories = {s: c for s, c in self.categories.items() if s in slugs}
+
+    def load_provider(self, doc: Document) -> None:
+        data = doc.data["provider"]
+        provider = Provider.objects.filter(slug=data["slug"]).first() or Provider(
+            slug=data["slug"]
+        )
+        values = {
+            "name": data["name"],
+            "layer": data["layer"],
+            "position": data.get("position", 100),
+            "docs_url": data.get("docs_url") or "",
+            "api_hosts": data.get("api_hosts") or [],
+            "identifying_headers": [h.lower() for h in data.get("identifying_headers") or []],
+            "body_patterns": data.get("body_patterns") or [],
+            "description": data.get("description") or "",
+        }
+        self.upsert(provider, values, "provider")
+        existing = {
+            e.code_key: e
+            for e in ErrorCode.objects.filter(provider=provider).prefetch_related(
+                "causes", "fixes", "steps", "faqs", "notes", "signatures", "examples"
+            )
+        }
+        items = doc.data.get("errors") or []
+        for index, item in enumerate(items):
+            error = existing.get(item["code"].lower()) or ErrorCode(provider=provider)
+            entry = f"errors[{index}] ({item['code']})"
+            self.load_error(doc, entry, error, item)
+        keep = {item["code"].lower() for item in items}
+        self.delete(
+            ErrorCode.objects.filter(provider=provider).exclude(code_key__in=keep), "error"
+        )
+
+    def load_error(self, doc: Document, entry: str, error: ErrorCode, item: dict) -> None:
+        category = None
+        if item.get("category"):
+            category = self.categories.get(item["category"])
+            if category is None:
+                self.problems.append(
+                    ContentError(doc.path.name, entry, f"category: no category '{item['category']}'")
+                )
+        retry = {**schema.RETRY_DEFAULTS, **item["retry"]}
+        minutes = item.get("playbook_minutes") or [None, None]
+        values = {
+            "code": item["code"],
+            "title": item["title"],
+            "summary": item["summary"],
+            "http_status": item.get("http_status"),
+            "category": category,
+            "state": item.get("state", schema.ERROR_DEFAULTS["state"]),
+            "severity": schema.SEVERITY[item.get("severity", schema.ERROR_DEFAULTS["severity"])],
+            "fixable_by": item["fixable_by"],
+            "retryable": retry["policy"],
+            "retry_base_delay": float(retry["base_delay"]),
+            "retry_max_attempts": retry["max_attempts"],
+            "retry_idempotent_only": retry["idempotent_only"],
+            "retry_notes": retry.get("notes") or "",
+            "meaning": item.get("meaning") or "",
+            "symptoms": item.get("symptoms") or "",
+            "aliases": item.get("aliases") or [],
+            "sources": item.get("sources") or [],
+            "verified_on": item.get("verified_on"),
+            "playbook_minutes_min": minutes[0],
+            "playbook_minutes_max": minutes[1],
+        }
+        self.upsert(error, values, "error")
+        causes = self.sync_parts(error, "causes", Cause, [
+            {"likelihood": schema.LIKELIHOOD[c["likelihood"]], "text": c["text"]}
+            for c in item.get("causes") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "fixes", Fix, [
+            {"difficulty": schema.DIFFICULTY[f["difficulty"]], "text": f["text"],
+             "cause": causes[f["cause"] - 1] if f.get("cause") else None}
+            for f in item.get("fixes") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "steps", Step, [
+            {"title": s["title"], "body": s.get("body") or "", "tip": s.get("tip") or ""}
+            for s in item.get("steps") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "faqs", FAQ, [
+            {"question": q["question"], "answer": q["answer"]} for q in item.get("faqs") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "notes", Note, [
+            {"kind": n["kind"], "text": n["text"]} for n in item.get("notes") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "signatures", Signature, [
+            {"http_status": s.get("status"), "code": s.get("code") or "",
+             "header_name": (s.get("header") or "").lower(),
+             "header_value": s.get("header_value") or "",
+             "body_regex": s.get("body_regex") or "",
+             "weight": float(s.get("weight", schema.SIGNATURE_DEFAULT_WEIGHT))}
+            for s in item.get("signatures") or []
+        ])  # fmt: skip
+        self.sync_parts(error, "examples", Example, [
+            {"title": x.get("title") or "", "http_status": x["status"],
+             "headers": x.get("headers") or {}, "body": x.get("body") or "",
+             "source": x["source"], "expect_action": x.get("expect_action") or "",
+             "expect_after_seconds": x.get("expect_after_seconds")}
+            for x in item.get("examples") or []
+        ])  # fmt: skip
+
+    def sync_parts(self, error, related_name, model, items: list[dict]) -> list:
+        """Match an error's parts to the file by position; returns them in order."""
+        kind = model._meta.model_name
+        existing = []
+        if error.pk and not error._state.adding:
+            cached = getattr(error, "_prefetched_objects_cache", {}).get(related_name)
+            rows = cached if cached is not None else getattr(error, related_name).all()
+            existing = sorted(rows, key=lambda obj: (obj.position, obj.pk))
+        result = []
+        for position, values in enumerate(items):
+            obj = existing[position] if position < len(existing) else model(error=error)
+            self.upsert(obj, {**values, "position": position}, kind)
+            result.append(obj)
+        for obj in existing[len(items):]:
+            obj.delete()
+            self.report.deleted[kind] += 1
+        return result
+
+    def link_related(self, doc: Document) -> None:
+        provider_slug = doc.data["provider"]["slug"]
+        for index, item in enumerate(doc.data.get("errors") or []):
+            refs = item.get("related") or []
+            error = ErrorCode.objects.by_natural_key(provider_slug, item["code"]).get()
+            targets = self.resolve_refs(doc, f"errors[{index}] ({item['code']})", refs)
+            if {t.pk for t in targets} != set(error.related.values_list("pk", flat=True)):
+                error.related.set(targets)
+                self.report.updated["related"] += 1
+
+    def resolve_refs(self, doc: Document, entry: str, refs: list[str]) -> list[ErrorCode]:
+        targets = []
+        for ref in refs:
+            slug, code = ref.split("/")
+            target = ErrorCode.objects.by_natural_key(slug, code).first()
+            if target is None:
+                self.problems.append(ContentError(doc.path.name, entry, f"no error '{ref}'"))
+            else:
+                targets.append(target)
+        return targets
+
+    def load_guides(self, doc: Document) -> None:
+        items = doc.data["guides"]
+        for index, item in enumerate(items):
+            entry = f"guides[{index}] ({item['slug']})"
+            guide = Guide.objects.filter(slug=item["slug"]).first() or Guide(slug=item["slug"])
+            values = {
+                "title": item["title"],
+                "summary": item["summary"],
+                "body": item["body"],
+                "state": item.get("state", "published"),
+                "sources": item.get("sources") or [],
+                "position": index,
+            }
+            self.upsert(guide, values, "guide")
+            categories = []
+            for slug in item.get("categories") or []:
+                if slug in self.categories:
+                    categories.append(self.categories[slug])
+                else:
+                    self.problems.append(
+                        ContentError(doc.path.name, entry, f"no category '{slug}'")
+                    )
+            errors = self.resolve_refs(doc, entry, item.get("errors") or [])
+            for name, targets in (("categories", categories), ("errors", errors)):
+                manager = getattr(guide, name)
+                if {t.pk for t in targets} != set(manager.values_list("pk", flat=True)):
+                    manager.set(targets)
+        self.delete(Guide.objects.exclude(slug__in=[i["slug"] for i in items]), "guide")
+
+
+def current_value(obj: models.Model, name: str) -> Any:
+    model_field = obj._meta.get_field(name)
+    if model_field.is_relation:
+        return getattr(obj, model_field.attname)
+    return getattr(obj, name)
+
+
+def comparable(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
