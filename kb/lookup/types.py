@@ -23,6 +23,7 @@ class LookupRequest:
     provider: str | None = None
     url: str | None = None
     max_wait: float = 60.0
+    code: str | None = None  # a code the caller already extracted (the GET form)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Signal:
 
 @dataclass(frozen=True)
 class Match:
-    error_id: int
+    error_id: int | None  # None only when the knowledge base lacks even a class entry
     provider: str
     code: str
     title: str

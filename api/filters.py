@@ -1,0 +1,23 @@
+import django_filters
+
+from kb.choices import Retryable, State
+from kb.models import ErrorCode
+
+
+class ErrorCodeFilter(django_filters.FilterSet):
+    provider = django_filters.CharFilter(field_name="provider__slug")
+    category = django_filters.CharFilter(field_name="category__slug")
+    http_status = django_filters.NumberFilter()
+    retryable = django_filters.ChoiceFilter(choices=Retryable.choices)
+    published = django_filters.BooleanFilter(method="filter_published")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = ErrorCode
+        fields = ["provider", "category", "http_status", "retryable", "published", "search"]
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(state=State.PUBLISHED if value else State.DRAFT)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

@@ -1,0 +1,30 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+from api.parts import PART_VIEWSETS
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("providers", views.ProviderViewSet, basename="provider")
+router.register("categories", views.CategoryViewSet, basename="category")
+for prefix, (basename, viewset) in PART_VIEWSETS.items():
+    router.register(prefix, viewset, basename=basename)
+
+error_list = views.ErrorCodeViewSet.as_view({"get": "list", "post": "create"})
+error_detail = views.ErrorCodeViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+)
+
+urlpatterns = [
+    path("v1/lookup/", views.LookupView.as_view(), name="lookup"),
+    path("v1/lookups/<uuid:lookup_id>/feedback/", views.FeedbackView.as_view(),
+         name="lookup-feedback"),  # fmt: skip
+    path("v1/errors/", error_list, name="error-list"),
+    path("v1/errors/<slug:provider>/<str:code>/", error_detail, name="error-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(router.urls)),
+]

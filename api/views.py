@@ -1,0 +1,169 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+import zlib
+
+from django.utils.http import quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.filters import SearchFilter
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.filters import ErrorCodeFilter
+from api.lookup_output import LookupOutputSerializer, render_lookup
+from api.parsers import SafeJSONParser
+from api.problems import problem_response
+from api.serializers import (
+    CategorySerializer,
+    ErrorCodeDetailSerializer,
+    ErrorCodeListSerializer,
+    FeedbackSerializer,
+    LookupInputSerializer,
+    LookupQuerySerializer,
+    ProviderSerializer,
+)
+from kb import events
+from kb.lookup.engine import lookup
+from kb.lookup.types import LookupInputError, LookupRequest
+from kb.models import Category, ErrorCode, Provider
+from kb.versioning import kb_version
+
+PUBLISHED = Q(errors__state="published")
+
+
+class VersionedETagMixin:
+    """Read endpoints answer 304 to a client that already has the current version:
+    the ETag is the knowledge base's version plus the URL and the caller's view."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            staff = request.user.is_authenticated and request.user.is_staff
+            path = zlib.crc32(request.get_full_path().encode())
+            etag = quote_etag(f"{kb_version()}-{path:x}{'-s' if staff else ''}")
+            response["ETag"] = etag
+            response["Cache-Control"] = "no-cache" if not staff else "private, no-cache"
+            if etag in request.headers.get("If-None-Match", ""):
+                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return response
+
+
+class ProviderViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+    serializer_class = ProviderSerializer
+    lookup_field = "slug"
+    filter_backends = [SearchFilter]
+    search_fields = ["slug", "name"]
+
+    def get_queryset(self):
+        return Provider.objects.annotate(error_count=Count("errors", filter=PUBLISHED))
+
+
+class CategoryViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Category.objects.annotate(error_count=Count("errors", filter=PUBLISHED))
+
+
+class ErrorCodeViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+    """Errors at stable URLs keyed by provider and code; anonymous callers see only
+    published entries."""
+
+    filterset_class = ErrorCodeFilter
+    ordering_fields = ["http_status", "code", "title", "updated_at"]
+    ordering = ["provider__position", "provider__slug", "http_status", "code"]
+
+    def get_queryset(self):
+        queryset = ErrorCode.objects.visible_to(self.request.user)
+        if self.action == "list":
+            return queryset.select_related("provider", "category")
+        return queryset.with_details()
+
+    def get_serializer_class(self):
+        return ErrorCodeListSerializer if self.action == "list" else ErrorCodeDetailSerializer
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        obj = get_object_or_404(
+            queryset,
+            provider__slug=self.kwargs["provider"],
+            code_key=self.kwargs["code"].lower(),
+        )
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class LookupView(APIView):
+    """Recognise an error response: the matched entry, why, and what to do."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=LookupInputSerializer, responses=LookupOutputSerializer)
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else None
+        if data is None:
+            return problem_response(400, "The request body must be a JSON object.")
+        serializer = LookupInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(serializer.validated_data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.INT, required=True),
+            OpenApiParameter("code", OpenApiTypes.STR),
+            OpenApiParameter("provider", OpenApiTypes.STR),
+            OpenApiParameter("max_wait", OpenApiTypes.NUMBER),
+        ],
+        responses=LookupOutputSerializer,
+    )
+    def get(self, request):
+        serializer = LookupQuerySerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return self.answer(serializer.validated_data)
+
+    def answer(self, data):
+        body = data.get("body", "")
+        lookup_request = LookupRequest(
+            status=data["status"],
+            headers=data.get("headers") or {},
+            body=body,
+            provider=data.get("provider") or None,
+            url=data.get("url") or None,
+            max_wait=data.get("max_wait", 60.0),
+            code=data.get("code") or None,
+        )
+        try:
+            result = lookup(lookup_request)
+        except LookupInputError as exc:
+            return problem_response(400, exc.message, "validation",
+                                    errors={exc.field: [exc.message]})  # fmt: skip
+        body_text = body if isinstance(body, str) else ""
+        event = events.make_event(result, data["status"], body_text)
+        events.record(event)
+        return Response(render_lookup(result, event.lookup_id, kb_version()))
+
+
+class FeedbackView(APIView):
+    """Say whether a lookup's answer (or one of its fixes) helped."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
+    def post(self, request, lookup_id):
+        event = events.find_event(lookup_id)
+        if event is None:
+            return problem_response(404, f"No lookup {lookup_id} is known.")
+        serializer = FeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fix = serializer.validated_data.get("fix")
+        if fix is not None and fix.error_id != event.matched_id:
+            return problem_response(400, "That fix belongs to another error.", "validation",
+                                    errors={"fix": ["not a fix of the matched error"]})  # fmt: skip
+        feedback = serializer.save(lookup=event, error_id=event.matched_id, via="api")
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

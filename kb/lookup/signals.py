@@ -1,0 +1,227 @@
+"""Finding code values and the message in a response body, by its real format.
+
+Every walk here is bounded (depth, nodes, characters) so that hostile bodies (deep
+nesting, huge arrays, entity bombs, megabyte HTML pages) cost little.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import re2
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as xml_fromstring
+
+from kb.lookup.types import Signal
+
+# Keys whose scalar values are codes, wherever they sit in a JSON error body
+# (compared in lower case): error.code, error.type, error.status, errors[].reason,
+# __type (AWS JSON), decline_code (Stripe), name and details[].issue (PayPal),
+# reason (Kubernetes, Google), error with ok:false (Slack), errortype, subcode.
+CODE_KEYS = frozenset(
+    {"code", "type", "status", "reason", "__type", "decline_code", "error",
+     "error_code", "errorcode", "name", "issue", "errortype", "subcode",
+     "error_type", "resultcode", "refusalreason"}
+)  # fmt: skip
+MESSAGE_KEYS = ("message", "error_description", "detail", "description", "title")
+NOISE = frozenset({"error", "errors", "failure", "fail", "false", "true", "ok", "status"})
+
+MAX_DEPTH = 8
+MAX_NODES = 2_000
+MAX_ARRAY_ITEMS = 25
+MAX_CODE_LENGTH = 120
+MAX_XML_ELEMENTS = 500
+
+HTML_HINT = re2.compile(r"(?i)<!doctype html|<html|<head|<body|<title")
+HTML_TITLE = re2.compile(r"(?is)<title[^>]*>([^<]{0,300})</title>")
+HTML_HEADING = re2.compile(r"(?is)<h[12][^>]*>([^<]{0,300})</h[12]>")
+HTML_ERROR_NUMBER = re2.compile(r"(?i)\berror(?:\s+code)?:?\s*([0-9]{3,4})\b")
+LEADING_STATUS = re2.compile(r"^\s*([1-9][0-9]{2})\b")
+TEXT_CODE = re2.compile(r"\bcode=([A-Za-z][A-Za-z0-9_.\-]{0,60})")
+TEXT_TOKEN = re2.compile(r"\b([A-Z][0-9]{2}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*Exception)\b")
+TEXT_SCAN_CHARS = 4_096
+
+
+@dataclass
+class BodySignals:
+    kind: str  # json | xml | html | text | empty
+    codes: list[Signal] = field(default_factory=list)
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+    value: Any = None  # the parsed JSON document, for fields such as retry_after
+
+
+def clean_code(value: Any) -> str | None:
+    """A scalar as a code string, or None if it cannot be one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_CODE_LENGTH or "\n" in value:
+        return None
+    # AWS JSON: "com.amazon.coral.service#ThrottlingException" or "Code:http://..."
+    if "#" in value and not value.startswith(("http://", "https://")):
+        value = value.rsplit("#", 1)[1]
+    if ":" in value and not value.startswith(("http://", "https://", "urn:")):
+        value = value.split(":", 1)[0]
+    return value or None
+
+
+def from_json(value: Any, status: int) -> BodySignals:
+    found = BodySignals("json", value=value)
+    ok_false = isinstance(value, dict) and value.get("ok") is False
+    stack: list[tuple[Any, str, int]] = [(value, "body", 0)]
+    nodes = 0
+    while stack and nodes < MAX_NODES:
+        node, path, depth = stack.pop()
+        nodes += 1
+        if isinstance(node, dict):
+            items = list(node.items())[:MAX_NODES]
+            for key, child in items:
+                if not isinstance(key, str):
+                    continue
+                child_path = f"{path}.{key}"
+                if isinstance(child, (dict, list)):
+                    if depth < MAX_DEPTH:
+                        stack.append((child, child_path, depth + 1))
+                    continue
+                lower = key.lower()
+                if lower in CODE_KEYS:
+                    add_code(found, child_path, child, status, ok_false and path == "body")
+                if not found.message and lower in MESSAGE_KEYS and isinstance(child, str):
+                    found.message = child[:500]
+            if len(node) > MAX_NODES:
+                found.notes.append(f"{path}: only the first {MAX_NODES} keys were read")
+        elif isinstance(node, list):
+            if len(node) > MAX_ARRAY_ITEMS:
+                found.notes.append(
+                    f"{path}: {len(node)} items, only the first {MAX_ARRAY_ITEMS} were read"
+                )
+            for child in reversed(node[:MAX_ARRAY_ITEMS]):
+                if isinstance(child, (dict, list)) and depth < MAX_DEPTH:
+                    stack.append((child, f"{path}[]", depth + 1))
+    found.codes.sort(key=lambda s: s.where.count("."))  # shallow fields first
+    return found
+
+
+def add_code(found: BodySignals, where: str, raw: Any, status: int, slack: bool) -> None:
+    key = where.rsplit(".", 1)[-1].lower()
+    if key == "status" and isinstance(raw, int):
+        return  # a numeric status field repeats the HTTP status
+    if key == "type" and isinstance(raw, str) and raw.startswith(("http://", "https://")):
+        # RFC 9457: the problem type URI, and its last path segment as a code.
+        found.codes.append(Signal(where, raw[:MAX_CODE_LENGTH]))
+        tail = raw.rstrip("/").rsplit("/", 1)[-1]
+        if tail and tail != raw:
+            found.codes.append(Signal(where, tail[:MAX_CODE_LENGTH]))
+        return
+    code = clean_code(raw)
+    if code is None or code.lower() in NOISE:
+        return
+    if code == str(status) and not slack:
+        return  # the body repeating the status adds nothing
+    found.codes.append(Signal(where, code))
+
+
+def from_xml(text: str) -> BodySignals:
+    found = BodySignals("xml")
+    try:
+        root = xml_fromstring(text, forbid_dtd=True)
+    except DefusedXmlException:
+        found.notes.append("XML with a DTD or entity declarations was refused, not parsed")
+        return found
+    except Exception:  # noqa: BLE001 - any parse error just means "not XML"
+        found.kind = "text"
+        return found
+    for count, element in enumerate(root.iter()):
+        if count >= MAX_XML_ELEMENTS:
+            break
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        text_value = (element.text or "").strip()
+        if tag == "Code" and (code := clean_code(text_value)):
+            found.codes.append(Signal(f"body.{root_tag(root)}.Code", code))
+        elif tag == "Message" and not found.message:
+            found.message = text_value[:500]
+    return found
+
+
+def root_tag(root) -> str:
+    return root.tag.rsplit("}", 1)[-1] if isinstance(root.tag, str) else "Error"
+
+
+def from_html(text: str, status: int) -> BodySignals:
+    found = BodySignals("html")
+    for where, pattern in (("html.title", HTML_TITLE), ("html.h1", HTML_HEADING)):
+        match = pattern.search(text)
+        if not match:
+            continue
+        heading = " ".join(match.group(1).split())
+        if not found.message:
+            found.message = heading[:300]
+        for number in HTML_ERROR_NUMBER.findall(heading):
+            found.codes.append(Signal(where, number))
+        if leading := LEADING_STATUS.search(heading):
+            found.codes.append(Signal(where, leading.group(1)))
+        # Cloudflare's titles read "example.com | 522: Connection timed out".
+        for part in heading.split("|")[1:]:
+            if leading := LEADING_STATUS.search(part):
+                found.codes.append(Signal(where, leading.group(1)))
+    for number in HTML_ERROR_NUMBER.findall(text[:TEXT_SCAN_CHARS * 4]):
+        found.codes.append(Signal("html.text", number))
+    found.codes = unique(found.codes)
+    return found
+
+
+def from_text(text: str) -> BodySignals:
+    found = BodySignals("text")
+    head = text[:TEXT_SCAN_CHARS]
+    for code in TEXT_CODE.findall(head):
+        found.codes.append(Signal("text.code", code))
+    for token in TEXT_TOKEN.findall(head)[:20]:
+        found.codes.append(Signal("text.token", token))
+    found.codes = unique(found.codes)
+    found.message = " ".join(head[:300].split())
+    return found
+
+
+def unique(signals: list[Signal]) -> list[Signal]:
+    seen: set[str] = set()
+    result = []
+    for signal in signals:
+        if signal.value.lower() not in seen:
+            seen.add(signal.value.lower())
+            result.append(signal)
+    return result
+
+
+def parse_json_text(text: str) -> tuple[bool, Any]:
+    """(True, value) if ``text`` is a JSON document, else (False, None)."""
+    stripped = text.lstrip()
+    if not stripped or stripped[0] not in "{[":
+        return False, None
+    try:
+        return True, json.loads(stripped)
+    except (ValueError, RecursionError):
+        return False, None
+
+
+def extract(text: str, parsed: Any, status: int) -> BodySignals:
+    """Signals from a body given as text (and, when the caller sent JSON, its value)."""
+    if parsed is not None:
+        return from_json(parsed, status)
+    if not text.strip():
+        return BodySignals("empty")
+    is_json, value = parse_json_text(text)
+    if is_json:
+        return from_json(value, status)
+    stripped = text.lstrip()
+    if stripped.startswith("<") and not HTML_HINT.search(stripped[:1024]):
+        found = from_xml(stripped)
+        if found.kind == "xml":
+            return found
+    if HTML_HINT.search(text[:2048]):
+        return from_html(text, status)
+    return from_text(text)
