@@ -14,7 +14,14 @@ class ErrorCodeFilter(django_filters.FilterSet):
 
     class Meta:
         model = ErrorCode
-        fields = ["provider", "category", "http_status", "retryable", "published", "search"]
+        fields = [
+            "provider",
+            "category",
+            "http_status",
+            "retryable",
+            "published",
+            "search",
+        ]
 
     def filter_published(self, queryset, name, value):
         return queryset.filter(state=State.PUBLISHED if value else State.DRAFT)

@@ -8,7 +8,12 @@ from functools import lru_cache
 
 from rest_framework import serializers
 
-from api.serializers import CauseSerializer, FixSerializer, StepSerializer, error_api_url
+from api.serializers import (
+    CauseSerializer,
+    FixSerializer,
+    StepSerializer,
+    error_api_url,
+)
 from kb.models import ErrorCode
 
 

@@ -31,10 +31,16 @@ class SafeJSONParser(JSONParser):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise exceptions.ParseError(f"The request body is not valid UTF-8: {exc}")
+            raise exceptions.ParseError(
+                f"The request body is not valid UTF-8: {exc}"
+            ) from None
         try:
             return json.loads(text, parse_constant=reject_constant)
         except RecursionError:
-            raise exceptions.ParseError("The JSON document is nested too deeply.")
+            raise exceptions.ParseError(
+                "The JSON document is nested too deeply."
+            ) from None
         except ValueError as exc:
-            raise exceptions.ParseError(f"The request body is not valid JSON: {exc}")
+            raise exceptions.ParseError(
+                f"The request body is not valid JSON: {exc}"
+            ) from None

@@ -13,8 +13,15 @@ PART_FIELDS = {
     Step: ["title", "body", "body_html", "tip", "tip_html"],
     FAQ: ["question", "answer", "answer_html"],
     Note: ["kind", "text", "text_html"],
-    Example: ["title", "http_status", "headers", "body", "source", "expect_action",
-              "expect_after_seconds"],  # fmt: skip
+    Example: [
+        "title",
+        "http_status",
+        "headers",
+        "body",
+        "source",
+        "expect_action",
+        "expect_after_seconds",
+    ],  # fmt: skip
 }
 
 
@@ -24,7 +31,11 @@ def part_serializer(model, fields):
         "fields": ["id", "error", "position", *fields],
         "read_only_fields": [f for f in fields if f.endswith("_html")],
     })  # fmt: skip
-    return type(f"{model.__name__}PartSerializer", (serializers.ModelSerializer,), {"Meta": meta})
+    return type(
+        f"{model.__name__}PartSerializer",
+        (serializers.ModelSerializer,),
+        {"Meta": meta},
+    )
 
 
 def part_viewset(model, serializer_class):
@@ -47,4 +58,7 @@ PART_VIEWSETS = {
     )
     for model, fields in PART_FIELDS.items()
 }
-PART_VIEWSETS["signatures"] = ("signature", part_viewset(Signature, SignatureSerializer))
+PART_VIEWSETS["signatures"] = (
+    "signature",
+    part_viewset(Signature, SignatureSerializer),
+)

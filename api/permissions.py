@@ -8,6 +8,8 @@ class ReadOnlyOrModelPermissions(DjangoModelPermissions):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        if getattr(view, "queryset", None) is None and not hasattr(view, "get_queryset"):
+        if getattr(view, "queryset", None) is None and not hasattr(
+            view, "get_queryset"
+        ):
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)

@@ -1,5 +1,7 @@
 """Every error answer of the API as RFC 9457 problem+json, built here only."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -55,6 +57,10 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem_response(413, f"The request body is larger than {limit} bytes.",
+                                "too-large")  # fmt: skip
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -85,10 +91,14 @@ def problem_response(status_code: int, detail: str, slug: str | None = None, **e
     )
 
 
-def json_problem(status_code: int, detail: str, slug: str | None = None) -> JsonResponse:
+def json_problem(
+    status_code: int, detail: str, slug: str | None = None
+) -> JsonResponse:
     """A plain Django response carrying a problem, for use outside DRF views."""
     return JsonResponse(
-        problem(status_code, detail, slug), status=status_code, content_type=CONTENT_TYPE
+        problem(status_code, detail, slug),
+        status=status_code,
+        content_type=CONTENT_TYPE,
     )
 
 

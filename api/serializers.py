@@ -77,9 +77,14 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class ErrorCodeListSerializer(serializers.ModelSerializer):
-    provider = serializers.SlugRelatedField(slug_field="slug", queryset=Provider.objects.all())
+    provider = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Provider.objects.all()
+    )
     category = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Category.objects.all(), allow_null=True, required=False
+        slug_field="slug",
+        queryset=Category.objects.all(),
+        allow_null=True,
+        required=False,
     )
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
@@ -149,8 +154,12 @@ class ErrorCodeDetailSerializer(ErrorCodeListSerializer):
         return [obj.playbook_minutes_min, obj.playbook_minutes_max]
 
     def validate(self, attrs):
-        low = attrs.get("playbook_minutes_min", getattr(self.instance, "playbook_minutes_min", None))
-        high = attrs.get("playbook_minutes_max", getattr(self.instance, "playbook_minutes_max", None))
+        low = attrs.get(
+            "playbook_minutes_min", getattr(self.instance, "playbook_minutes_min", None)
+        )
+        high = attrs.get(
+            "playbook_minutes_max", getattr(self.instance, "playbook_minutes_max", None)
+        )
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError(
                 {"playbook_minutes_min": "must not be more than playbook_minutes_max"}
@@ -182,7 +191,11 @@ class SignatureSerializer(serializers.ModelSerializer):
     def initial_instance_values(self) -> dict:
         if self.instance is None:
             return {}
-        return {f: getattr(self.instance, f) for f in self.Meta.fields if f not in ("id", "error")}
+        return {
+            f: getattr(self.instance, f)
+            for f in self.Meta.fields
+            if f not in ("id", "error")
+        }
 
 
 class StrictCharField(serializers.CharField):
@@ -213,7 +226,9 @@ class LookupInputSerializer(serializers.Serializer):
     body = serializers.JSONField(required=False, default="")
     provider = serializers.SlugField(required=False, allow_blank=True, max_length=50)
     url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
-    max_wait = serializers.FloatField(required=False, default=60.0, min_value=0, max_value=86400)
+    max_wait = serializers.FloatField(
+        required=False, default=60.0, min_value=0, max_value=86400
+    )
     code = serializers.CharField(required=False, allow_blank=True, max_length=120)
 
     def validate_headers(self, value):
@@ -225,7 +240,9 @@ class LookupInputSerializer(serializers.Serializer):
         if value is None:
             return ""
         if not isinstance(value, (str, dict, list)):
-            raise serializers.ValidationError("must be a string or a JSON object or array")
+            raise serializers.ValidationError(
+                "must be a string or a JSON object or array"
+            )
         return value
 
 

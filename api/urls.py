@@ -20,8 +20,11 @@ error_detail = views.ErrorCodeViewSet.as_view(
 
 urlpatterns = [
     path("v1/lookup/", views.LookupView.as_view(), name="lookup"),
-    path("v1/lookups/<uuid:lookup_id>/feedback/", views.FeedbackView.as_view(),
-         name="lookup-feedback"),  # fmt: skip
+    path(
+        "v1/lookups/<uuid:lookup_id>/feedback/",
+        views.FeedbackView.as_view(),
+        name="lookup-feedback",
+    ),  # fmt: skip
     path("v1/errors/", error_list, name="error-list"),
     path("v1/errors/<slug:provider>/<str:code>/", error_detail, name="error-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,7 @@
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 import zlib
 
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -47,7 +47,9 @@ class VersionedETagMixin:
             response["ETag"] = etag
             response["Cache-Control"] = "no-cache" if not staff else "private, no-cache"
             if etag in request.headers.get("If-None-Match", ""):
-                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+                return Response(
+                    status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag}
+                )
         return response
 
 
@@ -84,7 +86,11 @@ class ErrorCodeViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         return queryset.with_details()
 
     def get_serializer_class(self):
-        return ErrorCodeListSerializer if self.action == "list" else ErrorCodeDetailSerializer
+        return (
+            ErrorCodeListSerializer
+            if self.action == "list"
+            else ErrorCodeDetailSerializer
+        )
 
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())
@@ -166,4 +172,6 @@ class FeedbackView(APIView):
             return problem_response(400, "That fix belongs to another error.", "validation",
                                     errors={"fix": ["not a fix of the matched error"]})  # fmt: skip
         feedback = serializer.save(lookup=event, error_id=event.matched_id, via="api")
-        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        return Response(
+            FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED
+        )

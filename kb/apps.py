@@ -17,8 +17,12 @@ class KbConfig(AppConfig):
 
         for name in self.versioned_models:
             model = self.get_model(name)
-            post_save.connect(bump_kb_version, sender=model, dispatch_uid=f"kb-v-{name}")
-            post_delete.connect(bump_kb_version, sender=model, dispatch_uid=f"kb-d-{name}")
+            post_save.connect(
+                bump_kb_version, sender=model, dispatch_uid=f"kb-v-{name}"
+            )
+            post_delete.connect(
+                bump_kb_version, sender=model, dispatch_uid=f"kb-d-{name}"
+            )
         error_code, guide = self.get_model("ErrorCode"), self.get_model("Guide")
         for field in (error_code.related, guide.categories, guide.errors):
             m2m_changed.connect(

@@ -51,7 +51,11 @@ def fingerprint(provider: str, status: int, code: str, shape: str) -> str:
 
 
 def body_sha256(text: str) -> str:
-    return hashlib.sha256(redact(text).encode("utf-8", "replace")).hexdigest() if text else ""
+    return (
+        hashlib.sha256(redact(text).encode("utf-8", "replace")).hexdigest()
+        if text
+        else ""
+    )
 
 
 def make_event(result: LookupResult, status: int, body_text: str) -> LookupEvent:

@@ -93,7 +93,9 @@ class Provider(RenderedMarkdownMixin, models.Model):
             try:
                 re2.compile(pattern)
             except re2.error as exc:
-                raise ValidationError({"body_patterns": f"{pattern!r}: {exc}"})
+                raise ValidationError(
+                    {"body_patterns": f"{pattern!r}: {exc}"}
+                ) from None
 
 
 class Category(RenderedMarkdownMixin, models.Model):
@@ -122,7 +124,9 @@ class Category(RenderedMarkdownMixin, models.Model):
 
 
 class ErrorCode(RenderedMarkdownMixin, models.Model):
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="errors")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="errors"
+    )
     code = models.CharField(
         max_length=100,
         help_text='The provider\'s own code as it appears: "429", "card_declined", '
@@ -143,13 +147,18 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
     symptoms = models.TextField(blank=True, help_text="Markdown: how it shows up.")
     symptoms_html = models.TextField(blank=True, editable=False)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="errors"
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="errors",
     )
     retryable = models.CharField(
         max_length=12, choices=Retryable.choices, default=Retryable.CONDITIONAL
     )
     retry_notes = models.TextField(
-        blank=True, help_text="Markdown: when to retry, how long to wait, which header says."
+        blank=True,
+        help_text="Markdown: when to retry, how long to wait, which header says.",
     )
     retry_notes_html = models.TextField(blank=True, editable=False)
     retry_base_delay = models.FloatField(
@@ -241,7 +250,9 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["provider", "code_key"], name="kb_error_provider_code"),
+            models.Index(
+                fields=["provider", "code_key"], name="kb_error_provider_code"
+            ),
             models.Index(
                 fields=["provider", "http_status"], name="kb_error_provider_status"
             ),
@@ -280,7 +291,9 @@ class ErrorPart(RenderedMarkdownMixin, models.Model):
 
 
 class Cause(ErrorPart):
-    error = models.ForeignKey(ErrorCode, on_delete=models.CASCADE, related_name="causes")
+    error = models.ForeignKey(
+        ErrorCode, on_delete=models.CASCADE, related_name="causes"
+    )
     text = models.TextField(help_text="Markdown: a sentence or two.")
     text_html = models.TextField(blank=True, editable=False)
     likelihood = models.PositiveSmallIntegerField(
@@ -347,7 +360,9 @@ class Step(ErrorPart):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown: what to do.")
     body_html = models.TextField(blank=True, editable=False)
-    tip = models.TextField(blank=True, help_text="Markdown: what a seasoned engineer adds.")
+    tip = models.TextField(
+        blank=True, help_text="Markdown: what a seasoned engineer adds."
+    )
     tip_html = models.TextField(blank=True, editable=False)
 
     history = HistoricalRecords()
@@ -380,7 +395,9 @@ class FAQ(ErrorPart):
 
 class Note(ErrorPart):
     error = models.ForeignKey(ErrorCode, on_delete=models.CASCADE, related_name="notes")
-    kind = models.CharField(max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE)
+    kind = models.CharField(
+        max_length=10, choices=NoteKind.choices, default=NoteKind.NOTE
+    )
     text = models.TextField(help_text="Markdown.")
     text_html = models.TextField(blank=True, editable=False)
 
@@ -418,10 +435,14 @@ class Signature(models.Model):
     code_key = models.CharField(max_length=100, blank=True, editable=False)
     header_name = models.CharField(max_length=100, blank=True)
     header_value = models.CharField(
-        max_length=200, blank=True, help_text="Blank: the header only has to be present."
+        max_length=200,
+        blank=True,
+        help_text="Blank: the header only has to be present.",
     )
     body_regex = models.CharField(
-        max_length=500, blank=True, help_text="An RE2 pattern searched in the body text."
+        max_length=500,
+        blank=True,
+        help_text="An RE2 pattern searched in the body text.",
     )
     weight = models.FloatField(
         default=1.0, validators=[MinValueValidator(0.1), MaxValueValidator(10)]
@@ -477,14 +498,18 @@ class Signature(models.Model):
             try:
                 re2.compile(self.body_regex)
             except re2.error as exc:
-                raise ValidationError({"body_regex": f"Not a valid RE2 pattern: {exc}"})
+                raise ValidationError(
+                    {"body_regex": f"Not a valid RE2 pattern: {exc}"}
+                ) from None
 
 
 class Example(models.Model):
     """A real response of this error as the provider publishes it. The test suite
     replays every one through the lookup and expects its own entry back."""
 
-    error = models.ForeignKey(ErrorCode, on_delete=models.CASCADE, related_name="examples")
+    error = models.ForeignKey(
+        ErrorCode, on_delete=models.CASCADE, related_name="examples"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200, blank=True)
     http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
@@ -492,7 +517,9 @@ class Example(models.Model):
     body = models.TextField(blank=True)
     source = models.CharField(max_length=500, help_text="Where it was published.")
     expect_action = models.CharField(
-        max_length=20, blank=True, help_text="The retry action the lookup should advise."
+        max_length=20,
+        blank=True,
+        help_text="The retry action the lookup should advise.",
     )
     expect_after_seconds = models.FloatField(null=True, blank=True)
 
@@ -527,7 +554,9 @@ class LookupEvent(models.Model):
     body_sha256 = models.CharField(max_length=64, blank=True)
     fingerprint = models.CharField(max_length=64, db_index=True)
     message_shape = models.CharField(
-        max_length=200, blank=True, help_text="Redacted message with numbers and ids stripped."
+        max_length=200,
+        blank=True,
+        help_text="Redacted message with numbers and ids stripped.",
     )
     layer = models.CharField(max_length=10, blank=True)
     action = models.CharField(max_length=20, blank=True)
@@ -548,10 +577,18 @@ class LookupEvent(models.Model):
 class Feedback(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     error = models.ForeignKey(
-        ErrorCode, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback"
+        ErrorCode,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
     )
     lookup = models.ForeignKey(
-        LookupEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+        LookupEvent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
     )
     fix = models.ForeignKey(
         Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"

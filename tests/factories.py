@@ -2,7 +2,17 @@
 
 from itertools import count
 
-from kb.models import FAQ, Category, Cause, ErrorCode, Fix, Note, Provider, Signature, Step
+from kb.models import (
+    FAQ,
+    Category,
+    Cause,
+    ErrorCode,
+    Fix,
+    Note,
+    Provider,
+    Signature,
+    Step,
+)
 
 _seq = count(1)
 
@@ -72,3 +82,21 @@ def make_full_error(parts: int = 3, **kwargs) -> ErrorCode:
         make_faq(error, question=f"Question {i}?", position=i)
         make_note(error, kind="tip", position=i)
     return error
+
+
+def load_kb(source, directory) -> None:
+    """Load a list of provider documents (as in tests/kb/lookup_kb.yaml) through the
+    real loader, one file per provider."""
+    import yaml
+
+    from kb.content.load import load_files
+
+    documents = yaml.safe_load(
+        source.read_text() if hasattr(source, "read_text") else source
+    )
+    paths = []
+    for document in documents:
+        path = directory / f"{document['provider']['slug']}.yaml"
+        path.write_text(yaml.safe_dump(document), encoding="utf-8")
+        paths.append(path)
+    load_files(paths)

@@ -28,19 +28,27 @@ def read_document(path: Path) -> Document:
     except OSError as exc:
         return Document(path, "", {}, [ContentError(name, "(file)", str(exc))])
     if len(raw) > MAX_FILE_BYTES:
-        return Document(path, "", {}, [ContentError(name, "(file)", "larger than 8 MiB")])
+        return Document(
+            path, "", {}, [ContentError(name, "(file)", "larger than 8 MiB")]
+        )
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return Document(path, "", {}, [ContentError(name, "(file)", f"not UTF-8: {exc}")])
+        return Document(
+            path, "", {}, [ContentError(name, "(file)", f"not UTF-8: {exc}")]
+        )
     except yaml.YAMLError as exc:
-        return Document(path, "", {}, [ContentError(name, "(file)", f"not YAML: {exc}")])
+        return Document(
+            path, "", {}, [ContentError(name, "(file)", f"not YAML: {exc}")]
+        )
     if not isinstance(data, dict):
         return Document(path, "", {}, [ContentError(name, "(file)", "must be a map")])
     for kind, checker in CHECKERS.items():
         if kind in data:
             doc = Document(path, kind, data)
-            doc.errors = [ContentError(name, entry, reason) for entry, reason in checker(data)]
+            doc.errors = [
+                ContentError(name, entry, reason) for entry, reason in checker(data)
+            ]
             return doc
     reason = "needs a top-level 'provider', 'categories' or 'guides' key"
     return Document(path, "", {}, [ContentError(name, "(file)", reason)])
@@ -64,7 +72,9 @@ def check_provider_file(data: dict) -> list[tuple[str, str]]:
         problems += [(entry, p) for p in check_error(error)]
         if isinstance(code, str):
             if code.lower() in seen:
-                problems.append((entry, "code: appears twice (codes are case-insensitive)"))
+                problems.append(
+                    (entry, "code: appears twice (codes are case-insensitive)")
+                )
             seen.add(code.lower())
     return problems
 
@@ -101,9 +111,7 @@ def check_error(error: Any) -> list[str]:
 
 def check_list_file(key: str, spec: schema.Spec):
     def checker(data: dict) -> list[tuple[str, str]]:
-        problems = [
-            ("(file)", f"{k}: unknown top-level key") for k in data if k != key
-        ]
+        problems = [("(file)", f"{k}: unknown top-level key") for k in data if k != key]
         items = data[key]
         if not isinstance(items, list):
             return problems + [(key, "must be a list")]

@@ -39,7 +39,8 @@ def compact(mapping: dict[str, Any], defaults: dict[str, Any] | None = None) -> 
     return {
         key: value
         for key, value in mapping.items()
-        if value not in (None, "", [], {}) and not (key in defaults and defaults[key] == value)
+        if value not in (None, "", [], {})
+        and not (key in defaults and defaults[key] == value)
     }
 
 
@@ -56,7 +57,9 @@ def dump_error(error: ErrorCode) -> dict:
     cause_number = {cause.pk: n for n, cause in enumerate(causes, start=1)}
 
     def ordered(name: str) -> list:
-        return sorted(getattr(error, name).all(), key=lambda obj: (obj.position, obj.pk))
+        return sorted(
+            getattr(error, name).all(), key=lambda obj: (obj.position, obj.pk)
+        )
 
     minutes = [error.playbook_minutes_min, error.playbook_minutes_max]
     retry = {

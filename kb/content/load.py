@@ -63,7 +63,11 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
     problems = [problem for doc in documents for problem in doc.errors]
     if problems:
         raise ContentInvalid(problems)
-    by_kind: dict[str, list[Document]] = {"categories": [], "provider": [], "guides": []}
+    by_kind: dict[str, list[Document]] = {
+        "categories": [],
+        "provider": [],
+        "guides": [],
+    }
     for doc in documents:
         by_kind[doc.kind].append(doc)
     report = LoadReport()
@@ -94,7 +98,8 @@ class Loader:
     def upsert(self, obj: models.Model, values: dict[str, Any], kind: str) -> bool:
         """Set values on obj and save it if anything differs; True if saved."""
         changed = obj._state.adding or any(
-            current_value(obj, name) != comparable(value) for name, value in values.items()
+            current_value(obj, name) != comparable(value)
+            for name, value in values.items()
         )
         if not changed:
             self.report.unchanged[kind] += 1
@@ -137,7 +142,9 @@ class Loader:
             "position": data.get("position", 100),
             "docs_url": data.get("docs_url") or "",
             "api_hosts": data.get("api_hosts") or [],
-            "identifying_headers": [h.lower() for h in data.get("identifying_headers") or []],
+            "identifying_headers": [
+                h.lower() for h in data.get("identifying_headers") or []
+            ],
             "body_patterns": data.get("body_patterns") or [],
             "description": data.get("description") or "",
         }
@@ -155,16 +162,23 @@ class Loader:
             self.load_error(doc, entry, error, item)
         keep = {item["code"].lower() for item in items}
         self.delete(
-            ErrorCode.objects.filter(provider=provider).exclude(code_key__in=keep), "error"
+            ErrorCode.objects.filter(provider=provider).exclude(code_key__in=keep),
+            "error",
         )
 
-    def load_error(self, doc: Document, entry: str, error: ErrorCode, item: dict) -> None:
+    def load_error(
+        self, doc: Document, entry: str, error: ErrorCode, item: dict
+    ) -> None:
         category = None
         if item.get("category"):
             category = self.categories.get(item["category"])
             if category is None:
                 self.problems.append(
-                    ContentError(doc.path.name, entry, f"category: no category '{item['category']}'")
+                    ContentError(
+                        doc.path.name,
+                        entry,
+                        f"category: no category '{item['category']}'",
+                    )
                 )
         retry = {**schema.RETRY_DEFAULTS, **item["retry"]}
         minutes = item.get("playbook_minutes") or [None, None]
@@ -175,7 +189,9 @@ class Loader:
             "http_status": item.get("http_status"),
             "category": category,
             "state": item.get("state", schema.ERROR_DEFAULTS["state"]),
-            "severity": schema.SEVERITY[item.get("severity", schema.ERROR_DEFAULTS["severity"])],
+            "severity": schema.SEVERITY[
+                item.get("severity", schema.ERROR_DEFAULTS["severity"])
+            ],
             "fixable_by": item["fixable_by"],
             "retryable": retry["policy"],
             "retry_base_delay": float(retry["base_delay"]),
@@ -239,7 +255,7 @@ class Loader:
             obj = existing[position] if position < len(existing) else model(error=error)
             self.upsert(obj, {**values, "position": position}, kind)
             result.append(obj)
-        for obj in existing[len(items):]:
+        for obj in existing[len(items) :]:
             obj.delete()
             self.report.deleted[kind] += 1
         return result
@@ -250,17 +266,23 @@ class Loader:
             refs = item.get("related") or []
             error = ErrorCode.objects.by_natural_key(provider_slug, item["code"]).get()
             targets = self.resolve_refs(doc, f"errors[{index}] ({item['code']})", refs)
-            if {t.pk for t in targets} != set(error.related.values_list("pk", flat=True)):
+            if {t.pk for t in targets} != set(
+                error.related.values_list("pk", flat=True)
+            ):
                 error.related.set(targets)
                 self.report.updated["related"] += 1
 
-    def resolve_refs(self, doc: Document, entry: str, refs: list[str]) -> list[ErrorCode]:
+    def resolve_refs(
+        self, doc: Document, entry: str, refs: list[str]
+    ) -> list[ErrorCode]:
         targets = []
         for ref in refs:
             slug, code = ref.split("/")
             target = ErrorCode.objects.by_natural_key(slug, code).first()
             if target is None:
-                self.problems.append(ContentError(doc.path.name, entry, f"no error '{ref}'"))
+                self.problems.append(
+                    ContentError(doc.path.name, entry, f"no error '{ref}'")
+                )
             else:
                 targets.append(target)
         return targets
@@ -269,7 +291,9 @@ class Loader:
         items = doc.data["guides"]
         for index, item in enumerate(items):
             entry = f"guides[{index}] ({item['slug']})"
-            guide = Guide.objects.filter(slug=item["slug"]).first() or Guide(slug=item["slug"])
+            guide = Guide.objects.filter(slug=item["slug"]).first() or Guide(
+                slug=item["slug"]
+            )
             values = {
                 "title": item["title"],
                 "summary": item["summary"],

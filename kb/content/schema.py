@@ -6,8 +6,9 @@ Defaults here are shared by the loader (to fill in) and the dumper (to leave out
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import re2
 
@@ -169,7 +170,11 @@ FIX: Spec = {
     "text": (True, is_str),
     "cause": (False, is_number(1, 1000)),
 }
-STEP: Spec = {"title": (True, is_str), "body": (False, is_text), "tip": (False, is_text)}
+STEP: Spec = {
+    "title": (True, is_str),
+    "body": (False, is_text),
+    "tip": (False, is_text),
+}
 FAQ: Spec = {"question": (True, is_str), "answer": (True, is_str)}
 NOTE: Spec = {"kind": (True, one_of(choice_values(NoteKind))), "text": (True, is_str)}
 SIGNATURE: Spec = {

@@ -8,6 +8,7 @@ import datetime
 import json
 from typing import Any
 
+import re2
 from django.conf import settings
 
 from kb.lookup import match, retry
@@ -22,6 +23,7 @@ UNRECOGNISED_PENALTY = 0.7
 MAX_HEADERS = 200
 MAX_HEADER_LENGTH = 8192
 STRUCTURED = ("body.", "header:", "query.")
+WWW_AUTHENTICATE_ERROR = re2.compile(r'(?i)\berror="?([A-Za-z0-9_.\-]{1,60})')
 
 _current: dict[str, Index] = {}
 
@@ -37,7 +39,9 @@ def current_index() -> Index:
 
 
 def lookup(
-    request: LookupRequest, index: Index | None = None, now: datetime.datetime | None = None
+    request: LookupRequest,
+    index: Index | None = None,
+    now: datetime.datetime | None = None,
 ) -> LookupResult:
     status = validate_status(request.status)
     headers = normalise_headers(request.headers)
@@ -64,7 +68,8 @@ def lookup(
         if unrecognised and not scored[0].rule.code_key:
             best = penalise(best, unrecognised)
         alternatives = tuple(
-            to_match(index, s, None, in_play, found.kind, provider_source) for s in scored[1:4]
+            to_match(index, s, None, in_play, found.kind, provider_source)
+            for s in scored[1:4]
         )
         entry = index.entries[scored[0].error_id]
     else:
@@ -72,7 +77,11 @@ def lookup(
         alternatives = ()
         notes.append("nothing matched; this is the status class's general entry")
     advice = retry.advise(
-        entry.policy if entry else fallback_policy(status), headers, found.value, max_wait, now
+        entry.policy if entry else fallback_policy(status),
+        headers,
+        found.value,
+        max_wait,
+        now,
     )
     return LookupResult(
         match=best,
@@ -88,7 +97,11 @@ def lookup(
 
 
 def validate_status(status: Any) -> int:
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
+    if (
+        isinstance(status, bool)
+        or not isinstance(status, int)
+        or not 100 <= status <= 999
+    ):
         raise LookupInputError("status", "must be a whole number from 100 to 999")
     return status
 
@@ -110,10 +123,14 @@ def normalise_headers(headers: Any) -> dict[str, str]:
         raise LookupInputError("headers", f"at most {MAX_HEADERS} headers")
     result = {}
     for name, value in headers.items():
-        if not isinstance(name, str) or not isinstance(value, (str, int, float)) or (
-            isinstance(value, bool)
+        if (
+            not isinstance(name, str)
+            or not isinstance(value, (str, int, float))
+            or (isinstance(value, bool))
         ):
-            raise LookupInputError("headers", f"header {str(name)[:40]!r} must be a string")
+            raise LookupInputError(
+                "headers", f"header {str(name)[:40]!r} must be a string"
+            )
         result[name.strip().lower()] = str(value)[:MAX_HEADER_LENGTH].strip()
     return result
 
@@ -149,10 +166,17 @@ def body_as_text(body: Any) -> tuple[str, Any, list[str]]:
 
 
 def header_codes(headers: dict[str, str]) -> list[Signal]:
+    signals = []
     # AWS JSON protocols may carry the error code only in x-amzn-ErrorType.
     raw = headers.get("x-amzn-errortype")
-    code = clean_code(raw) if raw else None
-    return [Signal("header:x-amzn-errortype", code)] if code else []
+    if raw and (code := clean_code(raw)):
+        signals.append(Signal("header:x-amzn-errortype", code))
+    # OAuth bearer errors (RFC 6750 section 3) come in WWW-Authenticate, often with
+    # no body at all: Bearer realm="example", error="invalid_token".
+    challenge = headers.get("www-authenticate", "")
+    if match := WWW_AUTHENTICATE_ERROR.search(challenge[:2048]):
+        signals.append(Signal("header:www-authenticate.error", match.group(1)))
+    return signals
 
 
 def infer_providers(
@@ -200,7 +224,9 @@ def to_match(index, scored, runner_up, in_play, kind, provider_source) -> Match:
         provider=entry.provider,
         code=entry.code,
         title=entry.title,
-        confidence=match.confidence(scored.score, runner_up.score if runner_up else None),
+        confidence=match.confidence(
+            scored.score, runner_up.score if runner_up else None
+        ),
         matched_on=tuple(features),
         layer=layer_of(index, entry, in_play, kind),
     )
@@ -225,7 +251,15 @@ def class_fallback(index: Index, status: int) -> tuple[Match, Entry | None]:
     title = entry.title if entry else f"{code} (status class)"
     layer = "unknown"
     return (
-        Match(pk, "http", code, title, FALLBACK_CONFIDENCE, (f"status_class={code}",), layer),
+        Match(
+            pk,
+            "http",
+            code,
+            title,
+            FALLBACK_CONFIDENCE,
+            (f"status_class={code}",),
+            layer,
+        ),
         entry,
     )
 

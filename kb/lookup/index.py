@@ -105,7 +105,9 @@ class Index:
 
     def providers_for_headers(self, headers: dict[str, str]) -> list[str]:
         return [
-            p.slug for p in self.providers.values() if any(h in headers for h in p.headers)
+            p.slug
+            for p in self.providers.values()
+            if any(h in headers for h in p.headers)
         ]
 
     def providers_for_body(self, text: str) -> list[str]:
@@ -164,13 +166,30 @@ def build_index(version: str) -> Index:
         "error_id", "error__provider__slug", "http_status", "code_key", "header_name",
         "header_value", "body_regex", "weight",
     )  # fmt: skip
-    for pk, provider, status, code_key, header, value, regex, weight in signatures.iterator(
-        chunk_size=10000
-    ):
+    for (
+        pk,
+        provider,
+        status,
+        code_key,
+        header,
+        value,
+        regex,
+        weight,
+    ) in signatures.iterator(chunk_size=10000):
         compiled = compile_pattern(regex, patterns)
         if regex and compiled is None:
             continue
         index.add_rule(
-            Rule(pk, provider, status, code_key, header, value.lower(), compiled, regex, weight)
+            Rule(
+                pk,
+                provider,
+                status,
+                code_key,
+                header,
+                value.lower(),
+                compiled,
+                regex,
+                weight,
+            )
         )
     return index

@@ -32,7 +32,9 @@ class Scored:
     features: list[str]
 
 
-def rule_features(rule: Rule, response: Response, where: dict[str, str]) -> list[str] | None:
+def rule_features(
+    rule: Rule, response: Response, where: dict[str, str]
+) -> list[str] | None:
     """What a rule matched on, or None if any part of it does not hold."""
     features = []
     if rule.status:

@@ -54,7 +54,9 @@ def parse_duration(value: str) -> float | None:
     value = value.strip().strip('"')
     if not DURATION_WHOLE.match(value):
         return None
-    return sum(float(n) * UNIT_SECONDS[unit] for n, unit in DURATION_PART.findall(value))
+    return sum(
+        float(n) * UNIT_SECONDS[unit] for n, unit in DURATION_PART.findall(value)
+    )
 
 
 def parse_http_date(value: str) -> datetime.datetime | None:
@@ -137,7 +139,9 @@ class WaitParser:
             raw = self.headers.get(f"x-ratelimit-reset-{kind}")
             spent = self.headers.get(f"x-ratelimit-remaining-{kind}", "").strip() == "0"
             if raw is not None and spent:
-                wait = self.accept(parse_duration(raw), f"header:x-ratelimit-reset-{kind}", raw)
+                wait = self.accept(
+                    parse_duration(raw), f"header:x-ratelimit-reset-{kind}", raw
+                )
                 if wait:
                     waits.append(wait)
         return max(waits, key=lambda w: w.seconds) if waits else None
@@ -156,7 +160,9 @@ class WaitParser:
         for detail in details[:10] if isinstance(details, list) else []:
             if isinstance(detail, dict) and isinstance(detail.get("retryDelay"), str):
                 raw = detail["retryDelay"]
-                return self.accept(parse_duration(raw), "body.error.details[].retryDelay", raw)
+                return self.accept(
+                    parse_duration(raw), "body.error.details[].retryDelay", raw
+                )
         return None
 
     def first(self) -> Wait | None:
@@ -193,7 +199,9 @@ def advise(
             if policy.fixable_by in ("caller_config", "account")
             else "do_not_retry"
         )
-        return RetryAdvice(action, None, None, 0, None, policy.idempotent_only, tuple(notes))
+        return RetryAdvice(
+            action, None, None, 0, None, policy.idempotent_only, tuple(notes)
+        )
     backoff = None
     if wait is None:
         backoff = {"base": policy.base_delay, "multiplier": 2.0,
@@ -201,7 +209,9 @@ def advise(
     action = "retry"
     if wait is not None and wait.seconds > max_wait:
         action = "reschedule"
-        notes.append(f"the wait of {wait.seconds:g}s is longer than max_wait ({max_wait:g}s)")
+        notes.append(
+            f"the wait of {wait.seconds:g}s is longer than max_wait ({max_wait:g}s)"
+        )
     return RetryAdvice(
         action=action,
         after_seconds=wait.seconds if wait else None,

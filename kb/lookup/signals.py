@@ -24,7 +24,9 @@ CODE_KEYS = frozenset(
      "error_type", "resultcode", "refusalreason"}
 )  # fmt: skip
 MESSAGE_KEYS = ("message", "error_description", "detail", "description", "title")
-NOISE = frozenset({"error", "errors", "failure", "fail", "false", "true", "ok", "status"})
+NOISE = frozenset(
+    {"error", "errors", "failure", "fail", "false", "true", "ok", "status"}
+)
 
 MAX_DEPTH = 8
 MAX_NODES = 2_000
@@ -38,7 +40,9 @@ HTML_HEADING = re2.compile(r"(?is)<h[12][^>]*>([^<]{0,300})</h[12]>")
 HTML_ERROR_NUMBER = re2.compile(r"(?i)\berror(?:\s+code)?:?\s*([0-9]{3,4})\b")
 LEADING_STATUS = re2.compile(r"^\s*([1-9][0-9]{2})\b")
 TEXT_CODE = re2.compile(r"\bcode=([A-Za-z][A-Za-z0-9_.\-]{0,60})")
-TEXT_TOKEN = re2.compile(r"\b([A-Z][0-9]{2}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*Exception)\b")
+TEXT_TOKEN = re2.compile(
+    r"\b([A-Z][0-9]{2}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*Exception)\b"
+)
 TEXT_SCAN_CHARS = 4_096
 
 
@@ -90,8 +94,14 @@ def from_json(value: Any, status: int) -> BodySignals:
                     continue
                 lower = key.lower()
                 if lower in CODE_KEYS:
-                    add_code(found, child_path, child, status, ok_false and path == "body")
-                if not found.message and lower in MESSAGE_KEYS and isinstance(child, str):
+                    add_code(
+                        found, child_path, child, status, ok_false and path == "body"
+                    )
+                if (
+                    not found.message
+                    and lower in MESSAGE_KEYS
+                    and isinstance(child, str)
+                ):
                     found.message = child[:500]
             if len(node) > MAX_NODES:
                 found.notes.append(f"{path}: only the first {MAX_NODES} keys were read")
@@ -107,11 +117,17 @@ def from_json(value: Any, status: int) -> BodySignals:
     return found
 
 
-def add_code(found: BodySignals, where: str, raw: Any, status: int, slack: bool) -> None:
+def add_code(
+    found: BodySignals, where: str, raw: Any, status: int, slack: bool
+) -> None:
     key = where.rsplit(".", 1)[-1].lower()
     if key == "status" and isinstance(raw, int):
         return  # a numeric status field repeats the HTTP status
-    if key == "type" and isinstance(raw, str) and raw.startswith(("http://", "https://")):
+    if (
+        key == "type"
+        and isinstance(raw, str)
+        and raw.startswith(("http://", "https://"))
+    ):
         # RFC 9457: the problem type URI, and its last path segment as a code.
         found.codes.append(Signal(where, raw[:MAX_CODE_LENGTH]))
         tail = raw.rstrip("/").rsplit("/", 1)[-1]
@@ -121,8 +137,10 @@ def add_code(found: BodySignals, where: str, raw: Any, status: int, slack: bool)
     code = clean_code(raw)
     if code is None or code.lower() in NOISE:
         return
-    if code == str(status) and not slack:
-        return  # the body repeating the status adds nothing
+    if key == "status" and code == str(status):
+        return  # "status": "401" repeats the HTTP status
+    if isinstance(raw, int) and code == str(status) and not slack:
+        return  # so does a numeric "code": 429 (Google); a string code is kept
     found.codes.append(Signal(where, code))
 
 
@@ -131,7 +149,9 @@ def from_xml(text: str) -> BodySignals:
     try:
         root = xml_fromstring(text, forbid_dtd=True)
     except DefusedXmlException:
-        found.notes.append("XML with a DTD or entity declarations was refused, not parsed")
+        found.notes.append(
+            "XML with a DTD or entity declarations was refused, not parsed"
+        )
         return found
     except Exception:  # noqa: BLE001 - any parse error just means "not XML"
         found.kind = "text"
@@ -169,7 +189,7 @@ def from_html(text: str, status: int) -> BodySignals:
         for part in heading.split("|")[1:]:
             if leading := LEADING_STATUS.search(part):
                 found.codes.append(Signal(where, leading.group(1)))
-    for number in HTML_ERROR_NUMBER.findall(text[:TEXT_SCAN_CHARS * 4]):
+    for number in HTML_ERROR_NUMBER.findall(text[: TEXT_SCAN_CHARS * 4]):
         found.codes.append(Signal("html.text", number))
     found.codes = unique(found.codes)
     return found

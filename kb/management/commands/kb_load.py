@@ -29,7 +29,9 @@ class Command(BaseCommand):
         except ContentInvalid as exc:
             for problem in exc.errors:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{len(exc.errors)} problem(s); nothing was written.")
+            raise CommandError(
+                f"{len(exc.errors)} problem(s); nothing was written."
+            ) from None
         for line in report.lines():
             self.stdout.write(line)
         elapsed = time.perf_counter() - started

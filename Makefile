@@ -1,0 +1,56 @@
+# ErrorKB: everything is reachable from here. `make run` and `make test` work on a
+# fresh clone; DATABASE_URL and REDIS_URL pick PostgreSQL and Redis when set.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install migrate load run test lint format fixtures kb-lint bench check-deploy clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+load: migrate
+	$(PY) manage.py kb_load
+
+run: load
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# After editing fixtures by hand: load them, then write them back in canonical form.
+fixtures: migrate
+	$(PY) manage.py kb_load
+	$(PY) manage.py kb_dump
+
+kb-lint: migrate
+	$(PY) manage.py kb_load
+	$(PY) manage.py kb_lint
+
+bench: install
+	$(PY) bench/run.py
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,154 @@
+"""The knowledge base's quality gate: the rules every published entry must meet.
+
+``kb_lint`` prints the table and the violations; CI runs it on the shipped files.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from kb.models import ErrorCode, Provider
+
+MIN_PROVIDERS = 30
+MIN_PUBLISHED = 400
+MIN_FULL = 80
+MIN_EXAMPLES_PER_PROVIDER = 2
+MAX_SUMMARY_SENTENCES = 3
+MIN_STEPS, MIN_TIPS, MIN_FAQS = 5, 2, 3
+
+# The entries engineers meet most: each must carry a full playbook.
+MUST_BE_FULL = [
+    *(("http", str(s)) for s in (400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502,
+                                 503, 504)),
+    *(("cloudflare", str(s)) for s in (520, 521, 522, 524)),
+]  # fmt: skip
+
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+CLASS_CODES = {"1xx", "2xx", "3xx", "4xx", "5xx", "unknown"}
+
+
+@dataclass
+class ProviderRow:
+    slug: str
+    errors: int = 0
+    full: int = 0
+    signatures: int = 0
+    sourced: int = 0
+    examples: int = 0
+
+
+@dataclass
+class Report:
+    rows: list[ProviderRow] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> ProviderRow:
+        total = ProviderRow("total")
+        for row in self.rows:
+            for name in ("errors", "full", "signatures", "sourced", "examples"):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+def sentences(text: str) -> int:
+    # Dots inside code spans or numbers ("v1.2", "`a.b`") are not sentence ends.
+    text = re.sub(r"`[^`]*`", "code", text)
+    return len(SENTENCE_END.findall(text.strip() + " "))
+
+
+def is_full(error: ErrorCode) -> bool:
+    steps = list(error.steps.all())
+    return (
+        len(steps) >= MIN_STEPS
+        and sum(bool(step.tip.strip()) for step in steps) >= MIN_TIPS
+        and error.playbook_minutes_min is not None
+        and error.faqs_count >= MIN_FAQS
+        and bool(error.symptoms.strip())
+    )
+
+
+def entry_problems(error: ErrorCode) -> list[str]:
+    problems = []
+    if sentences(error.summary) > MAX_SUMMARY_SENTENCES:
+        problems.append(
+            f"the quick answer has more than {MAX_SUMMARY_SENTENCES} sentences"
+        )
+    if not error.meaning.strip():
+        problems.append("no 'what it means'")
+    if error.category_id is None:
+        problems.append("no category")
+    if not error.retry_notes.strip():
+        problems.append("no retry notes")
+    if error.causes_count < 2:
+        problems.append("fewer than 2 causes")
+    if error.fixes_count < 2:
+        problems.append("fewer than 2 fixes")
+    is_class = error.provider.slug == "http" and error.code in CLASS_CODES
+    if error.signatures_count < 1 and not is_class:
+        problems.append("no signature")
+    if not error.sources:
+        problems.append("no source URL")
+    if error.verified_on is None:
+        problems.append("no verified_on date")
+    steps = list(error.steps.all())
+    if steps and not is_full(error):
+        problems.append(
+            f"a playbook needs at least {MIN_STEPS} steps ({MIN_TIPS} with tips), an "
+            f"estimated time, symptoms and at least {MIN_FAQS} FAQs"
+        )
+    return problems
+
+
+def check() -> Report:
+    """Check every published entry and the catalogue's overall numbers."""
+    report = Report()
+    errors = (
+        ErrorCode.objects.published()
+        .select_related("provider")
+        .prefetch_related("steps")
+        .annotate(
+            causes_count=Count("causes", distinct=True),
+            fixes_count=Count("fixes", distinct=True),
+            faqs_count=Count("faqs", distinct=True),
+            signatures_count=Count("signatures", distinct=True),
+            examples_count=Count("examples", distinct=True),
+        )
+        .order_by("provider__position", "provider__slug", "code_key")
+    )
+    rows: dict[str, ProviderRow] = {}
+    full_keys = set()
+    for error in errors:
+        row = rows.setdefault(error.provider.slug, ProviderRow(error.provider.slug))
+        row.errors += 1
+        row.signatures += error.signatures_count > 0
+        row.sourced += bool(error.sources)
+        row.examples += error.examples_count
+        if is_full(error):
+            row.full += 1
+            full_keys.add((error.provider.slug, error.code))
+        for problem in entry_problems(error):
+            report.violations.append(f"{error.provider.slug}/{error.code}: {problem}")
+    report.rows = list(rows.values())
+    for provider, code in MUST_BE_FULL:
+        if (provider, code) not in full_keys:
+            report.violations.append(f"{provider}/{code}: must have a full playbook")
+    for row in report.rows:
+        if row.examples < MIN_EXAMPLES_PER_PROVIDER:
+            report.violations.append(
+                f"{row.slug}: {row.examples} example(s); every provider needs "
+                f"{MIN_EXAMPLES_PER_PROVIDER}"
+            )
+    providers = Provider.objects.filter(Q(errors__state="published")).distinct().count()
+    totals = report.totals
+    for name, value, minimum in (
+        ("providers", providers, MIN_PROVIDERS),
+        ("published errors", totals.errors, MIN_PUBLISHED),
+        ("entries with a full playbook", totals.full, MIN_FULL),
+    ):
+        if value < minimum:
+            report.violations.append(
+                f"catalogue: {value} {name}; at least {minimum} needed"
+            )
+    return report

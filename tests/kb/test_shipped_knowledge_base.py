@@ -1,0 +1,83 @@
+"""The knowledge base in fixtures/, loaded once: its files round-trip, and every real
+response stored with an entry comes back as that entry with the right advice."""
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.test import TestCase
+
+from kb.content.documents import fixture_paths
+from kb.content.dump import dump_all
+from kb.content.load import load_files
+from kb.lookup.engine import lookup
+from kb.lookup.types import LookupRequest
+from kb.models import ErrorCode, Example, Provider
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+class ShippedKnowledgeBaseTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.report = load_files(fixture_paths(FIXTURES), prune_providers=True)
+
+    def test_it_loaded(self):
+        assert Provider.objects.count() >= 30
+        assert ErrorCode.objects.published().count() >= 400
+
+    def test_loading_again_changes_nothing(self):
+        assert not load_files(fixture_paths(FIXTURES), prune_providers=True).changed
+
+    def test_dump_reproduces_every_file_byte_for_byte(self):
+        with tempfile.TemporaryDirectory() as directory:
+            dump_all(Path(directory))
+            written = sorted(p.name for p in Path(directory).glob("*.yaml"))
+            assert written == [p.name for p in fixture_paths(FIXTURES)]
+            for name in written:
+                expected = (FIXTURES / name).read_text(encoding="utf-8")
+                actual = (Path(directory) / name).read_text(encoding="utf-8")
+                assert actual == expected, (
+                    f"{name} is not in canonical form: run make fixtures"
+                )
+
+    def test_every_example_comes_back_as_its_entry(self):
+        failures = []
+        examples = Example.objects.select_related("error__provider")
+        for example in examples:
+            result = self.replay(example, example.error.provider.slug)
+            got = (result.match.provider, result.match.code, result.retry.action,
+                   result.retry.after_seconds)  # fmt: skip
+            if (
+                result.match.error_id != example.error_id
+                or (example.expect_action and result.retry.action != example.expect_action)
+                or (example.expect_after_seconds is not None
+                    and result.retry.after_seconds != example.expect_after_seconds)
+            ):  # fmt: skip
+                failures.append(f"{example.error} {example.title!r}: got {got}")
+        assert len(examples) >= 60
+        assert not failures, "\n".join(failures)
+
+    def test_without_the_provider_the_advice_is_the_same(self):
+        """Left to inference, an example may fall back to the generic entry of its
+        status (a bare GitLab 429), but what the caller is told to do must not change."""
+        failures = []
+        for example in Example.objects.select_related("error__provider"):
+            given = self.replay(example, example.error.provider.slug)
+            inferred = self.replay(example, None)
+            if (given.retry.action, given.retry.after_seconds) != (
+                inferred.retry.action, inferred.retry.after_seconds
+            ):  # fmt: skip
+                failures.append(f"{example.error}: {given.retry} vs {inferred.retry}")
+        assert not failures, "\n".join(failures)
+
+    @staticmethod
+    def replay(example, provider):
+        return lookup(
+            LookupRequest(
+                status=example.http_status,
+                headers=example.headers,
+                body=example.body,
+                provider=provider,
+            )
+        )
