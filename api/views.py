@@ -1,6 +1,7 @@
 import zlib
 
 from django.db.models import Count, Q
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
@@ -41,15 +42,14 @@ class VersionedETagMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            staff = request.user.is_authenticated and request.user.is_staff
+            # Signed-in callers may see drafts: their validators are their own.
+            user = f"-u{request.user.pk}" if request.user.is_authenticated else ""
             path = zlib.crc32(request.get_full_path().encode())
-            etag = quote_etag(f"{kb_version()}-{path:x}{'-s' if staff else ''}")
+            etag = quote_etag(f"{kb_version()}-{path:x}{user}")
             response["ETag"] = etag
-            response["Cache-Control"] = "no-cache" if not staff else "private, no-cache"
+            response["Cache-Control"] = "private, no-cache" if user else "no-cache"
             if etag in request.headers.get("If-None-Match", ""):
-                return Response(
-                    status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag}
-                )
+                return HttpResponseNotModified(headers={"ETag": etag})
         return response
 
 
@@ -60,7 +60,9 @@ class ProviderViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     search_fields = ["slug", "name"]
 
     def get_queryset(self):
-        return Provider.objects.annotate(error_count=Count("errors", filter=PUBLISHED))
+        return Provider.objects.annotate(
+            error_count=Count("errors", filter=PUBLISHED)
+        ).order_by("position", "name")
 
 
 class CategoryViewSet(VersionedETagMixin, viewsets.ModelViewSet):
@@ -68,7 +70,9 @@ class CategoryViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Category.objects.annotate(error_count=Count("errors", filter=PUBLISHED))
+        return Category.objects.annotate(
+            error_count=Count("errors", filter=PUBLISHED)
+        ).order_by("position", "name")
 
 
 class ErrorCodeViewSet(VersionedETagMixin, viewsets.ModelViewSet):

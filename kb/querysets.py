@@ -1,7 +1,10 @@
 """The vocabulary pages, the API and the lookup use to ask for errors."""
 
-from django.db import models
-from django.db.models import Prefetch
+import re
+
+from django.db import connection, models
+from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
+from django.db.models.functions import Greatest, Lower
 
 
 class ErrorCodeQuerySet(models.QuerySet):
@@ -10,8 +13,12 @@ class ErrorCodeQuerySet(models.QuerySet):
         return self.filter(state="published")
 
     def visible_to(self, user):
-        """Everything for staff (drafts get a banner), published entries otherwise."""
-        if user is not None and user.is_active and user.is_staff:
+        """Everything for staff and editors (drafts get a banner), published entries
+        otherwise."""
+        if user is not None and user.is_active and (
+            user.is_staff or user.has_perm("kb.change_errorcode")
+            or user.has_perm("kb.delete_errorcode")
+        ):  # fmt: skip
             return self
         return self.published()
 
@@ -21,7 +28,9 @@ class ErrorCodeQuerySet(models.QuerySet):
         from kb.models import Cause, ErrorCode, Fix
 
         return self.select_related("provider", "category").prefetch_related(
-            Prefetch("causes", queryset=Cause.objects.order_by("-likelihood", "position")),
+            Prefetch(
+                "causes", queryset=Cause.objects.order_by("-likelihood", "position")
+            ),
             Prefetch(
                 "fixes",
                 queryset=Fix.objects.select_related("cause").order_by(
@@ -40,3 +49,95 @@ class ErrorCodeQuerySet(models.QuerySet):
 
     def by_natural_key(self, provider_slug: str, code: str):
         return self.filter(provider__slug=provider_slug, code_key=code.lower())
+
+    def exact_code(self, query: str):
+        """Entries whose code is exactly the query, ignoring case: "429", "H12",
+        "card_declined", or qualified by provider as "stripe/card_declined" or
+        "stripe card_declined". The search page redirects when there is one."""
+        query = " ".join(query.split())
+        for sep in ("/", " "):
+            slug, found, code = query.partition(sep)
+            if found and slug and code and sep not in code:
+                qualified = self.by_natural_key(slug.lower(), code)
+                if qualified.exists():
+                    return qualified
+        if not query or " " in query:
+            return self.none()
+        return self.filter(code_key=query.lower())
+
+    def search(self, query: str):
+        """Entries matching a free-text query, best first, annotated with ``rank``.
+
+        An exact code ranks first. On PostgreSQL, full-text search over the
+        weighted ``search_vector`` (code and title A, quick answer B, meaning C,
+        symptoms D) finds entries with any of the words, ranked so that entries
+        with all of them come first; trigram similarity on the code and the title
+        catches typos and run-together words ("ThrottlingExeption", "ratelimit").
+        Elsewhere every word must appear in the code, title or quick answer.
+        """
+        query = " ".join(query.split())[:200]
+        words = re.findall(r"\w+", query.lower())[:8]
+        if not words:
+            return self.none()
+        exact = Case(
+            When(code_key=query.lower(), then=Value(10.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        if connection.vendor == "postgresql":
+            return self._search_postgres(query, words, exact)
+        return self._search_substring(words, exact)
+
+    def _search_postgres(self, query: str, words: list[str], exact):
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            TrigramSimilarity,
+            TrigramWordSimilarity,
+        )
+
+        # The vector holds the code under the 'simple' configuration and prose
+        # under 'english', so each word is asked for in both.
+        any_word = None
+        for word in words:
+            term = SearchQuery(word, config="simple") | SearchQuery(word)
+            any_word = term if any_word is None else any_word | term
+        all_words = SearchQuery(query, search_type="websearch")
+        text = query.lower()
+        return (
+            self.alias(title_key=Lower("title"))
+            .filter(
+                Q(search_vector=any_word)
+                | Q(code_key__trigram_similar=text)
+                | Q(title_key__trigram_word_similar=text)
+                | Q(code_key=text)
+            )
+            .annotate(
+                rank=exact
+                + SearchRank(F("search_vector"), all_words)
+                + SearchRank(F("search_vector"), any_word)
+                + Greatest(
+                    TrigramSimilarity("code_key", text),
+                    TrigramWordSimilarity(text, "title_key"),
+                )
+            )
+            .order_by("-rank", "http_status", "code_key")
+        )
+
+    def _search_substring(self, words: list[str], exact):
+        matches = Q()
+        rank = exact
+        for word in words:
+            in_code, in_title = Q(code_key__contains=word), Q(title__icontains=word)
+            matches &= in_code | in_title | Q(summary__icontains=word)
+            rank = rank + Case(
+                When(in_code, then=Value(2.0)),
+                When(in_title, then=Value(1.0)),
+                default=Value(0.5),
+                output_field=FloatField(),
+            )
+        return (
+            self.filter(matches)
+            .annotate(rank=rank)
+            .order_by("-rank", "http_status", "code_key")
+        )
