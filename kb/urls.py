@@ -1,13 +1,29 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from kb import views
+from kb.sitemaps import SITEMAPS
 
 app_name = "kb"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("diagnose/", views.diagnose, name="diagnose"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("errors/<slug:provider>/<str:code>/", views.error_detail, name="error"),
+    path(
+        "errors/<slug:provider>/<str:code>/checklist/",
+        views.error_checklist,
+        name="error_checklist",
+    ),
+    path(
+        "errors/<slug:provider>/<str:code>/feedback/",
+        views.error_feedback,
+        name="error_feedback",
+    ),
     path("guides/<slug:slug>/", views.guide_detail, name="guide"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -1,40 +1,393 @@
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+"""The public pages. Each view asks the querysets for what it shows and renders it;
+the lookup itself lives in kb.lookup and is only called and rendered here."""
 
-from kb.models import Category, ErrorCode, Guide, Provider
+import hashlib
+import logging
+from datetime import timedelta
+from functools import lru_cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition, require_GET, require_POST
+
+from kb import events
+from kb.choices import State
+from kb.forms import DiagnoseForm, ErrorFilterForm, FeedbackForm
+from kb.lookup.engine import lookup
+from kb.lookup.types import LookupInputError, LookupRequest
+from kb.models import (
+    Category,
+    ErrorCode,
+    Example,
+    Feedback,
+    Fix,
+    Guide,
+    LookupEvent,
+    Provider,
+)
+from kb.versioning import kb_version
+
+logger = logging.getLogger(__name__)
+
+COMMON_ERRORS = 8
+SEARCH_RESULTS = 50
+PAGE_CACHE_SECONDS = 600
 
 
-def home(request):
-    published = Q(errors__state="published")
-    providers = Provider.objects.annotate(error_count=Count("errors", filter=published))
-    categories = Category.objects.annotate(error_count=Count("errors", filter=published))
-    return render(
-        request, "kb/home.html", {"providers": providers, "categories": categories}
+@lru_cache(maxsize=1)
+def release() -> str:
+    """A digest of the templates and static files, so that a deploy that changes
+    how pages look also changes their ETags."""
+    digest = hashlib.blake2b(digest_size=8)
+    for root in (settings.BASE_DIR / "templates", settings.BASE_DIR / "static"):
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_state(request) -> str:
+    """The ETag of every page built from the knowledge base.
+
+    ``kb_version()`` moves on any edit to any entry, part, provider, category or
+    guide (see kb.apps). It lives in the shared cache, so with REDIS_URL every web
+    process sees an edit at once; without it (a single-process try-out) the process
+    that made the edit does. Related errors and guides show on many pages, so any
+    change invalidates them all: simple, always right, and a page is cheap to
+    render once. Reading it costs no database query."""
+    etag = getattr(request, "_kb_etag", None)
+    if etag is None:
+        parts = [
+            release(),
+            kb_version(),
+            request.get_full_path(),
+            request.user.is_staff,
+        ]
+        digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+        etag = request._kb_etag = f'"{digest}"'
+    return etag
+
+
+def conditional_page(view):
+    """Answer a revalidation with 304 Not Modified when nothing changed, serve
+    anonymous visitors a rendered copy from the cache, and let browsers and
+    shared caches keep public pages for a minute. Only for pages that show no
+    per-visitor data (no CSRF token, no session)."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.user.is_staff:
+            return view(request, *args, **kwargs)
+        key = f"kb:page:{content_state(request)}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                cache.set(key, response, PAGE_CACHE_SECONDS)
+        return response
+
+    conditional = condition(
+        etag_func=lambda request, *args, **kwargs: content_state(request),
+    )(cached_view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        if request.user.is_staff:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=60)
+        return response
+
+    return wrapper
+
+
+def published_guides():
+    return Guide.objects.filter(state=State.PUBLISHED)
+
+
+def common_errors(limit: int = COMMON_ERRORS) -> list[ErrorCode]:
+    """The errors looked up most in the last 30 days, topped up while there are
+    few lookups with the error responses other entries point to most as related
+    (429, 401, 503, …): the knowledge base's own sense of what is common."""
+    since = timezone.now() - timedelta(days=30)
+    ids = list(
+        LookupEvent.objects.filter(
+            created_at__gte=since, matched__state=State.PUBLISHED
+        )
+        .values("matched")
+        .annotate(lookups=Count("pk"))
+        .order_by("-lookups")
+        .values_list("matched", flat=True)[:limit]
     )
+    if len(ids) < limit:
+        ids += (
+            ErrorCode.objects.published()
+            .filter(http_status__gte=400)
+            .exclude(pk__in=ids)
+            .annotate(referrers=Count("related_from"))
+            .order_by("-referrers", "http_status", "code_key")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+    errors = ErrorCode.objects.filter(pk__in=ids).select_related("provider")
+    errors = {e.pk: e for e in errors.prefetch_related("causes", "fixes")}
+    return [errors[pk] for pk in ids if pk in errors]
 
 
+def troubleshooting_rows(errors: list[ErrorCode]) -> list[dict]:
+    """Symptom → likely cause → first step, from each entry's own content: its
+    most likely cause and its easiest fix."""
+    rows = []
+    for error in errors:
+        causes, fixes = list(error.causes.all()), list(error.fixes.all())
+        if causes and fixes:
+            rows.append({"error": error, "cause": causes[0], "fix": fixes[0]})
+    return rows
+
+
+@conditional_page
+def home(request):
+    published = Q(errors__state=State.PUBLISHED)
+    providers = Provider.objects.annotate(
+        error_count=Count("errors", filter=published)
+    ).filter(error_count__gt=0)
+    categories = Category.objects.annotate(
+        error_count=Count("errors", filter=published)
+    ).filter(error_count__gt=0)
+    common = common_errors()
+    context = {
+        "providers": providers,
+        "categories": categories,
+        "common": common,
+        "troubleshooting": troubleshooting_rows(common),
+        "guides": published_guides(),
+    }
+    return render(request, "kb/home.html", context)
+
+
+def error_list(request, queryset, omit: str):
+    """A provider's or category's errors with the filters applied, status then
+    code (entries without a status last)."""
+    form = ErrorFilterForm(request.GET or None, omit=omit)
+    errors = form.filter(queryset.visible_to(request.user)).order_by(
+        F("http_status").asc(nulls_last=True), "code_key"
+    )
+    return form, errors
+
+
+@conditional_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider, slug=slug)
-    errors = provider.errors.visible_to(request.user).select_related("category")
-    return render(request, "kb/provider.html", {"provider": provider, "errors": errors})
+    form, errors = error_list(request, provider.errors.all(), omit="provider")
+    context = {
+        "provider": provider,
+        "form": form,
+        "errors": errors.select_related("category"),
+    }
+    return render(request, "kb/provider.html", context)
 
 
+@conditional_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    errors = category.errors.visible_to(request.user).select_related("provider")
-    return render(request, "kb/category.html", {"category": category, "errors": errors})
+    form, errors = error_list(request, category.errors.all(), omit="category")
+    errors = errors.select_related("provider").order_by(
+        "provider__position", "provider__name", *errors.query.order_by
+    )
+    context = {
+        "category": category,
+        "form": form,
+        "errors": errors,
+        "guides": published_guides().filter(categories=category),
+    }
+    return render(request, "kb/category.html", context)
 
 
-def error_detail(request, provider, code):
-    error = get_object_or_404(
-        ErrorCode.objects.visible_to(request.user).with_details(),
+def get_error(request, provider, code, queryset=None):
+    queryset = queryset if queryset is not None else ErrorCode.objects.all()
+    return get_object_or_404(
+        queryset.visible_to(request.user).select_related("provider"),
         provider__slug=provider,
         code_key=code.lower(),
     )
-    return render(request, "kb/error.html", {"error": error})
 
 
+@conditional_page
+def error_detail(request, provider, code):
+    guides = published_guides().order_by("position", "title")
+    queryset = ErrorCode.objects.with_details().prefetch_related(
+        Prefetch("guides", queryset=guides),
+        Prefetch("category__guides", queryset=guides),
+    )
+    error = get_error(request, provider, code, queryset)
+    if (provider, code) != (error.provider.slug, error.code):
+        return redirect(error, permanent=True)
+    guides = {g.pk: g for g in error.guides.all()}
+    if error.category:
+        guides.update({g.pk: g for g in error.category.guides.all()})
+    context = {
+        "error": error,
+        "guides": list(guides.values()),
+        "api_url": f"/api/v1/errors/{error.provider.slug}/{error.code}/",
+        "feedback": request.GET.get("feedback"),
+    }
+    return render(request, "kb/error.html", context)
+
+
+@conditional_page
+def error_checklist(request, provider, code):
+    error = get_error(
+        request, provider, code, ErrorCode.objects.prefetch_related("steps")
+    )
+    return render(request, "kb/checklist.html", {"error": error})
+
+
+# A vote changes nobody's data and is worth no more than anyone can cast anyway;
+# a CSRF token would put a cookie and Vary: Cookie on every error page and keep
+# them out of shared caches.
+@csrf_exempt
+@require_POST
+def error_feedback(request, provider, code):
+    error = get_error(request, provider, code)
+    form = FeedbackForm(request.POST)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors}, status=400)
+        message = "Pick “Yes” or “No” to say whether the page helped."
+        return render(request, "kb/message.html", {"message": message}, status=400)
+    fix = None
+    if form.cleaned_data["fix"]:
+        fix = Fix.objects.filter(pk=form.cleaned_data["fix"], error=error).first()
+    Feedback.objects.create(
+        error=error, fix=fix, helped=form.cleaned_data["helped"], via="page"
+    )
+    if wants_json:
+        return JsonResponse({"ok": True}, status=201)
+    # 303 See Other: the browser follows with a GET, so a reload does not re-vote.
+    response = HttpResponseRedirect(
+        error.get_absolute_url() + "?feedback=thanks#feedback"
+    )
+    response.status_code = 303
+    return response
+
+
+@conditional_page
 def guide_detail(request, slug):
-    guides = Guide.objects.all() if request.user.is_staff else Guide.objects.filter(state="published")
-    guide = get_object_or_404(guides.prefetch_related("categories", "errors__provider"), slug=slug)
+    guides = Guide.objects.all() if request.user.is_staff else published_guides()
+    guide = get_object_or_404(
+        guides.prefetch_related(
+            "categories",
+            Prefetch(
+                "errors",
+                queryset=ErrorCode.objects.visible_to(request.user).select_related(
+                    "provider"
+                ),
+            ),
+        ),
+        slug=slug,
+    )
     return render(request, "kb/guide.html", {"guide": guide})
+
+
+@require_GET
+@conditional_page
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    visible = ErrorCode.objects.visible_to(request.user)
+    context = {"query": query, "results": [], "providers": [], "categories": []}
+    if query:
+        exact = list(visible.exact_code(query).select_related("provider")[:2])
+        if len(exact) == 1:
+            return redirect(exact[0])
+        results = visible.search(query).select_related("provider", "category")
+        context["results"] = results[:SEARCH_RESULTS]
+        context["providers"] = Provider.objects.filter(
+            Q(name__icontains=query) | Q(slug__iexact=query)
+        )[:5]
+    if not query or not context["results"]:
+        context["categories"] = Category.objects.all()
+    return render(request, "kb/search.html", context)
+
+
+def example_initial(request) -> dict:
+    """Prefill the Diagnose form from a stored example (?example=<id>)."""
+    example_id = request.GET.get("example", "")
+    example = (
+        Example.objects.filter(pk=example_id, error__state=State.PUBLISHED)
+        .select_related("error__provider")
+        .first()
+        if example_id.isdigit()
+        else None
+    )
+    if example is None:
+        return {}
+    headers = "\n".join(f"{name}: {value}" for name, value in example.headers.items())
+    return {"status": example.http_status, "headers": headers, "body": example.body}
+
+
+def diagnose(request):
+    if request.method != "POST":
+        form = DiagnoseForm(initial=example_initial(request))
+        return render(request, "kb/diagnose.html", {"form": form})
+    form = DiagnoseForm(request.POST)
+    context = {"form": form}
+    if form.is_valid():
+        context.update(run_lookup(request, form))
+    status = 200 if form.is_valid() else 400
+    return render(request, "kb/diagnose.html", context, status=status)
+
+
+def run_lookup(request, form) -> dict:
+    """The engine's answer to the form, and the matched entry with its details.
+    Bad input becomes an error on the form; nothing here may become a 500."""
+    data = form.cleaned_data
+    lookup_request = LookupRequest(
+        status=data["status"],
+        headers=data["headers"],
+        body=data["body"],
+        provider=data["provider"] or None,
+        url=data["url"] or None,
+    )
+    try:
+        result = lookup(lookup_request)
+    except LookupInputError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return {}
+    except Exception:
+        logger.exception("Diagnose lookup failed")
+        form.add_error(None, "The lookup failed on our side. Please try again.")
+        return {}
+    # Recorded like an API lookup (redacted, hashed, off the critical path) so the
+    # knowledge-gap report sees what people paste here too.
+    events.record(events.make_event(result, data["status"], data["body"]))
+    error = None
+    if result.match.error_id is not None:
+        error = (
+            ErrorCode.objects.visible_to(request.user)
+            .with_details()
+            .filter(pk=result.match.error_id)
+            .first()
+        )
+    return {"result": result, "error": error}
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("kb:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /diagnose/",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,137 @@
+"""Small helpers for the page templates: labels, durations, canonical URLs and
+schema.org JSON-LD."""
+
+import json
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from kb.choices import Layer
+
+register = template.Library()
+
+ACTIONS = {
+    "retry": "Retry",
+    "retry_after_fix": "Retry after fixing the request",
+    "reschedule": "Reschedule (the wait is too long to sleep on)",
+    "do_not_retry": "Do not retry",
+}
+# Escapes that keep JSON inside <script> from closing it (as json_script does).
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def layer_label(value: str) -> str:
+    try:
+        return Layer(value).label
+    except ValueError:
+        return value or "unknown"
+
+
+@register.filter
+def action_label(value: str) -> str:
+    return ACTIONS.get(value, value.replace("_", " "))
+
+
+@register.filter
+def seconds(value) -> str:
+    """30 → "30 s", 360 → "6 min", 7200 → "2 h"."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value < 120:
+        return f"{value:g} s"
+    if value < 7200:
+        return f"{value / 60:.0f} min"
+    return f"{value / 3600:.1f} h".replace(".0 h", " h")
+
+
+@register.filter
+def percent(value) -> str:
+    return f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def status_class(value) -> str:
+    return f"{str(value)[0]}xx" if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path: str = "") -> str:
+    request = context.get("request")
+    if request is None:
+        return path
+    return request.build_absolute_uri(path or request.path)
+
+
+def iso_minutes(minutes) -> str:
+    return f"PT{int(minutes)}M"
+
+
+def error_jsonld(error, url: str) -> list[dict]:
+    """FAQPage for the FAQs and HowTo for the playbook, when the entry has them."""
+    documents = []
+    faqs = list(error.faqs.all())
+    if faqs:
+        documents.append({
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": faq.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": faq.answer_html},
+                }
+                for faq in faqs
+            ],
+        })  # fmt: skip
+    steps = list(error.steps.all())
+    if steps:
+        howto = {
+            "@context": "https://schema.org",
+            "@type": "HowTo",
+            "name": f"Fix {error.title}",
+            "description": error.summary,
+            "url": url,
+            "step": [
+                {
+                    "@type": "HowToStep",
+                    "position": number,
+                    "name": step.title,
+                    "text": strip_tags(step.body_html).strip() or step.title,
+                    "url": f"{url}#step-{number}",
+                }
+                for number, step in enumerate(steps, start=1)
+            ],
+        }
+        if error.playbook_minutes_max or error.playbook_minutes_min:
+            howto["totalTime"] = iso_minutes(
+                error.playbook_minutes_max or error.playbook_minutes_min
+            )
+        documents.append(howto)
+    return documents
+
+
+@register.simple_tag(takes_context=True)
+def jsonld(context, error) -> str:
+    url = canonical_url(context, error.get_absolute_url())
+    scripts = [
+        '<script type="application/ld+json">'
+        + json.dumps(document, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+        + "</script>"
+        for document in error_jsonld(error, url)
+    ]
+    return mark_safe("\n".join(scripts))
+
+
+@register.simple_tag
+def match_url(match) -> str:
+    """The page of a lookup match; "" when the match has no page of its own."""
+    if match is None or match.error_id is None:
+        return ""
+    try:
+        return reverse("kb:error", args=[match.provider, match.code])
+    except NoReverseMatch:
+        return ""
