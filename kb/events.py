@@ -104,6 +104,12 @@ def flush() -> int:
     return len(events)
 
 
+def discard() -> None:
+    """Drop buffered events unwritten (a test's rows are rolled back under them)."""
+    with _lock:
+        _buffer.clear()
+
+
 def flush_if_due(**_kwargs) -> None:
     batch = getattr(settings, "KB_EVENT_BATCH_SIZE", 50)
     age = getattr(settings, "KB_EVENT_BATCH_SECONDS", 2.0)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from kb.content import schema
 from kb.content.documents import Document, read_document
@@ -92,6 +93,7 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
 class Loader:
     def __init__(self, report: LoadReport):
         self.report = report
+        self.parts_changed = 0
         self.problems: list[ContentError] = []
         self.categories = {c.slug: c for c in Category.objects.all()}
 
@@ -207,6 +209,7 @@ class Loader:
             "playbook_minutes_max": minutes[1],
         }
         self.upsert(error, values, "error")
+        self.parts_changed = 0
         causes = self.sync_parts(error, "causes", Cause, [
             {"likelihood": schema.LIKELIHOOD[c["likelihood"]], "text": c["text"]}
             for c in item.get("causes") or []
@@ -241,6 +244,9 @@ class Loader:
              "expect_after_seconds": x.get("expect_after_seconds")}
             for x in item.get("examples") or []
         ])  # fmt: skip
+        if self.parts_changed:
+            # The page's "last updated" covers its causes, fixes, steps and the rest.
+            ErrorCode.objects.filter(pk=error.pk).update(updated_at=timezone.now())
 
     def sync_parts(self, error, related_name, model, items: list[dict]) -> list:
         """Match an error's parts to the file by position; returns them in order."""
@@ -253,11 +259,14 @@ class Loader:
         result = []
         for position, values in enumerate(items):
             obj = existing[position] if position < len(existing) else model(error=error)
-            self.upsert(obj, {**values, "position": position}, kind)
+            self.parts_changed += self.upsert(
+                obj, {**values, "position": position}, kind
+            )
             result.append(obj)
         for obj in existing[len(items) :]:
             obj.delete()
             self.report.deleted[kind] += 1
+            self.parts_changed += 1
         return result
 
     def link_related(self, doc: Document) -> None:

@@ -17,7 +17,9 @@ def catalogue():
     limits = make_category(slug="rate_limit", name="Rate limiting")
     published = make_full_error(provider=acme, code="slow_down", http_status=429,
                                 category=limits, retryable="always", title="Slow down")  # fmt: skip
-    draft = make_error(provider=acme, code="secret_draft", http_status=400, state="draft")
+    draft = make_error(
+        provider=acme, code="secret_draft", http_status=400, state="draft"
+    )
     other = make_error(code="other", http_status=404, retryable="never")
     return {"acme": acme, "published": published, "draft": draft, "other": other}
 
@@ -71,7 +73,9 @@ class ReadTests:
         assert len(data["faqs"]) == 3 and len(data["notes"]) == 3
         assert data["retry"]["retryable"] == "always"
 
-    def test_detail_query_count_does_not_grow_with_parts(self, client, django_assert_max_num_queries):
+    def test_detail_query_count_does_not_grow_with_parts(
+        self, client, django_assert_max_num_queries
+    ):
         make_full_error(parts=50, provider=make_provider(slug="big"), code="big")
         with django_assert_max_num_queries(12):
             assert client.get("/api/v1/errors/big/big/").status_code == 200
@@ -127,7 +131,9 @@ class WriteTests:
         auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
         payload = {"provider": "acme", "code": "new_one", "title": "New", "summary": "s.",
                    "http_status": 409, "retryable": "conditional"}  # fmt: skip
-        response = client.post("/api/v1/errors/", payload, content_type="application/json", **auth)
+        response = client.post(
+            "/api/v1/errors/", payload, content_type="application/json", **auth
+        )
         assert response.status_code == 201, response.content
         duplicate = client.post("/api/v1/errors/", {**payload, "code": "NEW_ONE"},
                                 content_type="application/json", **auth)  # fmt: skip
@@ -142,7 +148,10 @@ class WriteTests:
                                                     "text": "A *burst*"},
                                content_type="application/json", **auth)  # fmt: skip
         assert response.status_code == 201, response.content
-        assert Cause.objects.get(pk=response.json()["id"]).text_html == "<p>A <em>burst</em></p>"
+        assert (
+            Cause.objects.get(pk=response.json()["id"]).text_html
+            == "<p>A <em>burst</em></p>"
+        )
         bad = client.post("/api/v1/signatures/", {"error": error.pk, "body_regex": "(x"},
                           content_type="application/json", **auth)  # fmt: skip
         assert bad.status_code == 400
@@ -152,7 +161,10 @@ class WriteTests:
 class ThrottleTests:
     def test_anonymous_rate_limit_answers_429_with_retry_after(self, client, settings):
         rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/min"}
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": rates,
+        }
         cache.clear()
         statuses = [client.get("/api/v1/providers/").status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
@@ -162,8 +174,13 @@ class ThrottleTests:
 
     def test_off_disables_a_throttle(self, client, settings):
         rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": None}
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-        assert all(client.get("/api/v1/providers/").status_code == 200 for _ in range(5))
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": rates,
+        }
+        assert all(
+            client.get("/api/v1/providers/").status_code == 200 for _ in range(5)
+        )
 
 
 class SchemaTests:
@@ -188,7 +205,10 @@ class HealthTests:
             assert client.get("/healthz").json() == {"status": "ok"}
 
     def test_readyz(self, client):
-        assert client.get("/readyz").json()["checks"] == {"database": "ok", "cache": "ok"}
+        assert client.get("/readyz").json()["checks"] == {
+            "database": "ok",
+            "cache": "ok",
+        }
 
     def test_readyz_reports_a_broken_cache(self, client, settings):
         settings.CACHES = {"default": {

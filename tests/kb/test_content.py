@@ -160,6 +160,12 @@ class LoadTests:
         assert (error.pk, error.title) == (pk, "429 Too many")
         assert error.history.count() == 2
 
+    def test_a_part_edit_moves_the_entry_updated_at(self, files, tmp_path):
+        load(*files)
+        before = ErrorCode.objects.get(code="429").updated_at
+        load(write(tmp_path, "acme.yaml", PROVIDER.replace("A loop.", "A retry loop.")))
+        assert ErrorCode.objects.get(code="429").updated_at > before
+
     def test_loading_the_directory_removes_providers_no_file_names(
         self, files, settings
     ):

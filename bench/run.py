@@ -1,0 +1,231 @@
+"""Load benchmark: the lookup, an error page and a search against /healthz, in one run.
+
+Starts ErrorKB under gunicorn (production settings, PostgreSQL, 2 workers) and drives
+it with wrk at 16 connections, first with the shipped knowledge base, then with a
+synthetic one of 100,000 errors and 300,000 match rules. Prints requests/s, p50 and
+p99 per endpoint and each endpoint's throughput as a ratio of /healthz's. Also
+measures search latency (p50/p95) in-process on the large knowledge base.
+
+    make bench                      # both runs
+    python bench/run.py --quick     # shorter runs, 20,000 synthetic errors
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
+CONNECTIONS = 16
+THREADS = 2
+ENDPOINTS = ["healthz", "lookup", "error page", "search"]
+SEARCHES = ["rate limit", "ratelimit", "ThrottlingExeption", "card declned", "429",
+            "H12", "quota exceeded", "token expired", "bad gateway", "timeout"]  # fmt: skip
+
+
+def env_for(database: str) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"{PG}/{database}", "DEBUG": "0", "HTTPS_ONLY": "0",
+        "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "THROTTLE_ANON": "off", "THROTTLE_USER": "off", "LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)  # fmt: skip
+    return result.stdout
+
+
+def prepare(database: str, synthetic: int) -> dict:
+    subprocess.run(["psql", PG + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {database}",
+                    "-c", f"CREATE DATABASE {database}"], check=True)  # fmt: skip
+    env = env_for(database)
+    manage(env, "migrate", "--noinput", "-v0")
+    print(manage(env, "kb_load").strip().splitlines()[-1])
+    if synthetic:
+        out = subprocess.run([PY, "bench/synthetic.py", "--errors", str(synthetic)], cwd=ROOT,
+                             env=env, check=True, capture_output=True, text=True)  # fmt: skip
+        print(out.stdout.strip())
+        subprocess.run(["psql", f"{PG}/{database}", "-q", "-c", "ANALYZE"], check=True)
+    return env
+
+
+def lookup_payloads(env: dict) -> list[str]:
+    code = (
+        "import json; from kb.models import Example; print(json.dumps([{'status': x.http_status,"
+        " 'headers': x.headers, 'body': x.body} for x in Example.objects.all()]))"
+    )
+    return [
+        json.dumps(p)
+        for p in json.loads(manage(env, "shell", "--no-imports", "-c", code))
+    ]
+
+
+def wrk_script(payloads: list[str], directory: Path) -> Path:
+    bodies = ",\n".join(json.dumps(p) for p in payloads)
+    script = directory / "lookup.lua"
+    script.write_text(
+        f"local bodies = {{\n{bodies}\n}}\nlocal i = 0\n"
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        "request = function()\n  i = i % #bodies + 1\n"
+        '  return wrk.format(nil, "/api/v1/lookup/", nil, bodies[i])\nend\n'
+    )
+    return script
+
+
+def start_server(env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+         "--access-logfile", "/dev/null", "--error-logfile", "-",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def warm_up(payloads: list[str]) -> None:
+    """Every worker builds its index and caches before anything is measured."""
+    for payload in payloads * 3:
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/lookup/",
+                                         data=payload.encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})  # fmt: skip
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+    for path in ("/errors/http/429/", "/search/?q=rate+limit"):
+        for _ in range(10):
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{PORT}{path}", timeout=120
+            ) as r:
+                r.read()
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def to_ms(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def run_wrk(path: str, seconds: int, script: Path | None = None) -> dict:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], check=True,
+                            capture_output=True, text=True).stdout  # fmt: skip
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
+        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def measure(env: dict, seconds: int) -> dict:
+    payloads = lookup_payloads(env)
+    with tempfile.TemporaryDirectory() as directory:
+        script = wrk_script(payloads, Path(directory))
+        server = start_server(env)
+        try:
+            warm_up(payloads)
+            return {
+                "healthz": run_wrk("/healthz", seconds),
+                "lookup": run_wrk("/", seconds, script),
+                "error page": run_wrk("/errors/openai/rate_limit_exceeded/", seconds),
+                "search": run_wrk("/search/?q=rate+limit", seconds),
+            }
+        finally:
+            stop_server(server)
+
+
+def search_latency(env: dict, rounds: int) -> str:
+    code = (
+        "import time, statistics; from kb.models import ErrorCode\n"
+        f"queries = {SEARCHES!r}\n"
+        "[list(ErrorCode.objects.published().search(q)[:20]) for q in queries]\n"
+        "times = []\n"
+        f"for _ in range({rounds}):\n"
+        "    for q in queries:\n"
+        "        t = time.perf_counter(); list(ErrorCode.objects.published().search(q)[:20])\n"
+        "        times.append((time.perf_counter() - t) * 1000)\n"
+        "times.sort(); print(f'{statistics.median(times):.1f} {times[int(len(times)*0.95)]:.1f}')"
+    )
+    p50, p95 = manage(env, "shell", "--no-imports", "-c", code).split()
+    return f"search latency in-process over {len(SEARCHES)} queries: p50 {p50} ms, p95 {p95} ms"
+
+
+def report(title: str, figures: dict) -> None:
+    base = figures["healthz"]["rps"]
+    print(f"\n{title}")
+    print(
+        f"{'endpoint':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'x healthz':>11}{'non-2xx':>9}"
+    )
+    for name in ENDPOINTS:
+        f = figures[name]
+        print(f"{name:<12}{f['rps']:>10.0f}{f['p50']:>10.2f}{f['p99']:>10.2f}"
+              f"{f['rps'] / base:>11.2f}{f['errors']:>9}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    seconds = 5 if args.quick else 15
+    synthetic = 20_000 if args.quick else 100_000
+    print(f"wrk: {THREADS} threads, {CONNECTIONS} connections, {seconds}s per endpoint; "
+          "gunicorn: 2 sync workers; PostgreSQL")  # fmt: skip
+    small_env = prepare("errorkb_bench", 0)
+    small = measure(small_env, seconds)
+    report("shipped knowledge base", small)
+    big_env = prepare("errorkb_bench_big", synthetic)
+    big = measure(big_env, seconds)
+    report(
+        f"synthetic knowledge base (+{synthetic:,} errors, +{3 * synthetic:,} rules)",
+        big,
+    )
+    print("\nlarge / small throughput: " + ", ".join(
+        f"{name} {big[name]['rps'] / small[name]['rps']:.2f}" for name in ENDPOINTS))  # fmt: skip
+    print(search_latency(big_env, 10))
+
+
+if __name__ == "__main__":
+    main()
