@@ -41,21 +41,12 @@ class MatchedErrorSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.Serializer):
-    error = serializers.SerializerMethodField()
+    error = MatchedErrorSerializer()
     confidence = serializers.FloatField()
     matched_on = serializers.ListField(child=serializers.CharField())
-    layer = serializers.CharField()
-
-    def get_error(self, match) -> MatchedErrorSerializer:
-        details = self.context["details"].get(match.error_id) or {}
-        has_entry = match.error_id is not None
-        return {
-            "provider": match.provider,
-            "code": match.code,
-            "title": match.title,
-            "url": details.get("url") if has_entry else None,
-            "api_url": error_api_url(match.provider, match.code) if has_entry else None,
-        }
+    layer = serializers.ChoiceField(
+        choices=["standard", "api", "edge", "proxy", "origin", "unknown"]
+    )
 
 
 class RetrySerializer(serializers.Serializer):
@@ -90,22 +81,49 @@ class LookupOutputSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
+def match_payload(match, details: dict) -> dict:
+    has_entry = match.error_id is not None
+    return {
+        "error": {
+            "provider": match.provider,
+            "code": match.code,
+            "title": match.title,
+            "url": details.get(match.error_id, {}).get("url") if has_entry else None,
+            "api_url": error_api_url(match.provider, match.code) if has_entry else None,
+        },
+        "confidence": match.confidence,
+        "matched_on": list(match.matched_on),
+        "layer": match.layer,
+    }
+
+
 def render_lookup(result, lookup_id, version: str) -> dict:
+    """The answer in the shape LookupOutputSerializer documents. Built directly
+    rather than through the serializer: it is the hot path, and the serializer's
+    per-call field copies cost more than the whole lookup."""
     ids = [m.error_id for m in (result.match, *result.alternatives) if m.error_id]
     details = {pk: entry_details(pk, version) for pk in ids}
     main = details.get(result.match.error_id, {})
-    payload = {
-        "lookup_id": lookup_id,
-        "match": result.match,
-        "alternatives": result.alternatives,
-        "retry": result.retry,
+    advice = result.retry
+    return {
+        "lookup_id": str(lookup_id),
+        "match": match_payload(result.match, details),
+        "alternatives": [match_payload(m, details) for m in result.alternatives],
+        "retry": {
+            "action": advice.action,
+            "after_seconds": advice.after_seconds,
+            "source": advice.source,
+            "max_attempts": advice.max_attempts,
+            "backoff": advice.backoff,
+            "idempotent_only": advice.idempotent_only,
+            "notes": list(advice.notes),
+        },
         "provider": result.provider,
         "provider_source": result.provider_source,
-        "codes": result.codes,
+        "codes": [{"where": s.where, "value": s.value} for s in result.codes],
         "unrecognised_codes": list(result.unrecognised_codes),
         "causes": main.get("causes", []),
         "fixes": main.get("fixes", []),
         "steps": main.get("steps", []),
         "notes": list(result.notes),
     }
-    return LookupOutputSerializer(payload, context={"details": details}).data

@@ -1,6 +1,6 @@
 """Load benchmark: the lookup, an error page and a search against /healthz, in one run.
 
-Starts ErrorKB under gunicorn (production settings, PostgreSQL, 2 workers) and drives
+Starts ErrorKB under gunicorn (production settings, PostgreSQL, Redis, 2 workers) and drives
 it with wrk at 16 connections, first with the shipped knowledge base, then with a
 synthetic one of 100,000 errors and 300,000 match rules. Prints requests/s, p50 and
 p99 per endpoint and each endpoint's throughput as a ratio of /healthz's. Also
@@ -50,7 +50,8 @@ def env_for(database: str) -> dict:
         "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "THROTTLE_ANON": "off", "THROTTLE_USER": "off", "LOG_LEVEL": "WARNING",
     })  # fmt: skip
-    env.pop("REDIS_URL", None)
+    # Production runs several processes, so the shared cache is Redis.
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
     return env
 
 
@@ -98,6 +99,13 @@ def wrk_script(payloads: list[str], directory: Path) -> Path:
 
 
 def start_server(env: dict) -> subprocess.Popen:
+    manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.cache import cache; cache.clear()",
+    )
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
          "--access-logfile", "/dev/null", "--error-logfile", "-",
@@ -212,7 +220,7 @@ def main() -> None:
     seconds = 5 if args.quick else 15
     synthetic = 20_000 if args.quick else 100_000
     print(f"wrk: {THREADS} threads, {CONNECTIONS} connections, {seconds}s per endpoint; "
-          "gunicorn: 2 sync workers; PostgreSQL")  # fmt: skip
+          "gunicorn: 2 sync workers; PostgreSQL; Redis cache")  # fmt: skip
     small_env = prepare("errorkb_bench", 0)
     small = measure(small_env, seconds)
     report("shipped knowledge base", small)

@@ -70,9 +70,9 @@ class ErrorCodeQuerySet(models.QuerySet):
 
         An exact code ranks first. On PostgreSQL, full-text search over the
         weighted ``search_vector`` (code and title A, quick answer B, meaning C,
-        symptoms D) finds entries with any of the words, ranked so that entries
-        with all of them come first; trigram similarity on the code and the title
-        catches typos and run-together words ("ThrottlingExeption", "ratelimit").
+        symptoms D) finds the entries holding all the words; when none does, any
+        of the words or trigram similarity on the code and the title (typos and
+        run-together words: "ThrottlingExeption", "ratelimit") will do.
         Elsewhere every word must appear in the code, title or quick answer.
         """
         query = " ".join(query.split())[:200]
@@ -104,17 +104,23 @@ class ErrorCodeQuerySet(models.QuerySet):
             any_word = term if any_word is None else any_word | term
         all_words = SearchQuery(query, search_type="websearch")
         text = query.lower()
+        rank = exact + SearchRank(F("search_vector"), all_words)
+        # Entries holding every word, when there are any: the GIN index finds them
+        # and few rows need ranking, however large the catalogue.
+        strict = self.filter(Q(search_vector=all_words) | Q(code_key=text))
+        if strict.exists():
+            return strict.annotate(rank=rank).order_by("-rank", "http_status", "code_key")
+        # Otherwise be forgiving: any of the words, or a code or title that looks
+        # like the query (typos, run-together words).
         return (
             self.alias(title_key=Lower("title"))
             .filter(
                 Q(search_vector=any_word)
                 | Q(code_key__trigram_similar=text)
                 | Q(title_key__trigram_word_similar=text)
-                | Q(code_key=text)
             )
             .annotate(
-                rank=exact
-                + SearchRank(F("search_vector"), all_words)
+                rank=rank
                 + SearchRank(F("search_vector"), any_word)
                 + Greatest(
                     TrigramSimilarity("code_key", text),

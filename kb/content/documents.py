@@ -10,6 +10,8 @@ from kb.content import schema
 from kb.content.schema import ContentError, check_map
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+# libyaml's parser when PyYAML has it (its wheels do): the same documents, 10x faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -32,7 +34,7 @@ def read_document(path: Path) -> Document:
             path, "", {}, [ContentError(name, "(file)", "larger than 8 MiB")]
         )
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = yaml.load(raw.decode("utf-8"), Loader=SAFE_LOADER)
     except UnicodeDecodeError as exc:
         return Document(
             path, "", {}, [ContentError(name, "(file)", f"not UTF-8: {exc}")]

@@ -48,6 +48,11 @@ def label(choices: dict[str, Any], value: Any) -> str:
     return next(name for name, v in choices.items() if v == value)
 
 
+def sorted_headers(headers: dict) -> dict:
+    # PostgreSQL's jsonb keeps no key order, so the canonical order is by name.
+    return dict(sorted(headers.items(), key=lambda item: item[0].lower()))
+
+
 def error_ref(error: ErrorCode) -> str:
     return f"{error.provider.slug}/{error.code}"
 
@@ -106,7 +111,7 @@ def dump_error(error: ErrorCode) -> dict:
             for s in ordered("signatures")
         ],
         "examples": [
-            compact({"title": x.title, "status": x.http_status, "headers": x.headers,
+            compact({"title": x.title, "status": x.http_status, "headers": sorted_headers(x.headers),
                      "body": x.body, "source": x.source, "expect_action": x.expect_action,
                      "expect_after_seconds": x.expect_after_seconds})
             for x in ordered("examples")

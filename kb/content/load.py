@@ -94,6 +94,7 @@ class Loader:
     def __init__(self, report: LoadReport):
         self.report = report
         self.parts_changed = 0
+        self.natural_keys: dict[tuple[str, str], int] | None = None  # once all are in
         self.problems: list[ContentError] = []
         self.categories = {c.slug: c for c in Category.objects.all()}
 
@@ -271,29 +272,40 @@ class Loader:
 
     def link_related(self, doc: Document) -> None:
         provider_slug = doc.data["provider"]["slug"]
+        errors = {
+            e.code_key: e
+            for e in ErrorCode.objects.filter(
+                provider__slug=provider_slug
+            ).prefetch_related("related")
+        }
         for index, item in enumerate(doc.data.get("errors") or []):
-            refs = item.get("related") or []
-            error = ErrorCode.objects.by_natural_key(provider_slug, item["code"]).get()
-            targets = self.resolve_refs(doc, f"errors[{index}] ({item['code']})", refs)
-            if {t.pk for t in targets} != set(
-                error.related.values_list("pk", flat=True)
-            ):
+            error = errors[item["code"].lower()]
+            entry = f"errors[{index}] ({item['code']})"
+            targets = self.resolve_refs(doc, entry, item.get("related") or [])
+            if set(targets) != {r.pk for r in error.related.all()}:
                 error.related.set(targets)
                 self.report.updated["related"] += 1
 
     def resolve_refs(
         self, doc: Document, entry: str, refs: list[str]
     ) -> list[ErrorCode]:
+        if self.natural_keys is None:
+            self.natural_keys = {
+                (slug, key): pk
+                for pk, slug, key in ErrorCode.objects.values_list(
+                    "pk", "provider__slug", "code_key"
+                )
+            }
         targets = []
         for ref in refs:
             slug, code = ref.split("/")
-            target = ErrorCode.objects.by_natural_key(slug, code).first()
-            if target is None:
+            pk = self.natural_keys.get((slug, code.lower()))
+            if pk is None:
                 self.problems.append(
                     ContentError(doc.path.name, entry, f"no error '{ref}'")
                 )
             else:
-                targets.append(target)
+                targets.append(pk)
         return targets
 
     def load_guides(self, doc: Document) -> None:
@@ -315,7 +327,7 @@ class Loader:
             categories = []
             for slug in item.get("categories") or []:
                 if slug in self.categories:
-                    categories.append(self.categories[slug])
+                    categories.append(self.categories[slug].pk)
                 else:
                     self.problems.append(
                         ContentError(doc.path.name, entry, f"no category '{slug}'")
@@ -323,7 +335,7 @@ class Loader:
             errors = self.resolve_refs(doc, entry, item.get("errors") or [])
             for name, targets in (("categories", categories), ("errors", errors)):
                 manager = getattr(guide, name)
-                if {t.pk for t in targets} != set(manager.values_list("pk", flat=True)):
+                if set(targets) != set(manager.values_list("pk", flat=True)):
                     manager.set(targets)
         self.delete(Guide.objects.exclude(slug__in=[i["slug"] for i in items]), "guide")
 

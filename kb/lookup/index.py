@@ -60,7 +60,7 @@ class ProviderInfo:
     layer: str
     hosts: tuple[str, ...]
     headers: tuple[str, ...]
-    patterns: tuple[object, ...]
+    patterns: tuple[str, ...]
 
 
 @dataclass
@@ -75,6 +75,9 @@ class Index:
     )
     loose: dict[str, list[Rule]] = field(default_factory=lambda: defaultdict(list))
     by_natural_key: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Every provider's body patterns in one RE2 set: one pass over the body.
+    body_set: object | None = None
+    body_set_owner: list[str] = field(default_factory=list)
     # status -> providers (not APIs) with a status-only rule for it
     status_layers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -111,11 +114,22 @@ class Index:
         ]
 
     def providers_for_body(self, text: str) -> list[str]:
-        return [
-            p.slug
-            for p in self.providers.values()
-            if any(pattern.search(text) for pattern in p.patterns)
-        ]
+        if self.body_set is None or not text:
+            return []
+        matched = {self.body_set_owner[i] for i in self.body_set.Match(text) or ()}
+        return [slug for slug in self.providers if slug in matched]
+
+    def compile_body_set(self, patterns: list[tuple[str, str]]) -> None:
+        body_set = re2.Set.SearchSet()
+        for slug, pattern in patterns:
+            try:
+                body_set.Add(pattern)
+            except re2.error:
+                continue
+            self.body_set_owner.append(slug)
+        if self.body_set_owner:
+            body_set.Compile()
+            self.body_set = body_set
 
 
 def compile_pattern(pattern: str, cache: dict[str, object]) -> object | None:
@@ -138,16 +152,18 @@ def build_index(version: str) -> Index:
     for slug, layer, hosts, headers, body_patterns in Provider.objects.values_list(
         "slug", "layer", "api_hosts", "identifying_headers", "body_patterns"
     ):
-        compiled = [compile_pattern(p, patterns) for p in body_patterns or []]
         index.providers[slug] = ProviderInfo(
             slug,
             layer,
             tuple(h.lower() for h in hosts or []),
             tuple(h.lower() for h in headers or []),
-            tuple(p for p in compiled if p is not None),
+            tuple(body_patterns or []),
         )
         if layer == "standard":
             index.standard.add(slug)
+    index.compile_body_set(
+        [(p.slug, pattern) for p in index.providers.values() for pattern in p.patterns]
+    )
     rows = ErrorCode.objects.published().values_list(
         "id", "provider__slug", "code", "title", "http_status", "category__slug",
         "retryable", "fixable_by", "retry_base_delay", "retry_max_attempts",

@@ -203,3 +203,14 @@ class BadInputTests:
     def test_deeply_nested_request_json(self, client):
         payload = '{"status": 400, "body": ' + "[" * 100_000 + "]" * 100_000 + "}"
         problem(post(client, payload), 400)
+
+
+class OutputContractTests:
+    def test_rendered_answer_matches_the_documented_serializer(self, client):
+        from api.lookup_output import LookupOutputSerializer
+
+        data = post(client, {"status": 429, "provider": "openai",
+                             "body": {"error": {"code": "rate_limit_exceeded"}}}).json()  # fmt: skip
+        serializer = LookupOutputSerializer(data=data)
+        assert serializer.is_valid(), serializer.errors
+        assert set(data) == set(LookupOutputSerializer().fields)
