@@ -109,7 +109,9 @@ class ErrorCodeQuerySet(models.QuerySet):
         # and few rows need ranking, however large the catalogue.
         strict = self.filter(Q(search_vector=all_words) | Q(code_key=text))
         if strict.exists():
-            return strict.annotate(rank=rank).order_by("-rank", "http_status", "code_key")
+            return strict.annotate(rank=rank).order_by(
+                "-rank", "http_status", "code_key"
+            )
         # Otherwise be forgiving: any of the words, or a code or title that looks
         # like the query (typos, run-together words).
         return (

@@ -199,6 +199,8 @@ def advise(
             if policy.fixable_by in ("caller_config", "account")
             else "do_not_retry"
         )
+        if wait is not None:
+            notes.append(f"{wait.source} is ignored: waiting does not fix this error")
         return RetryAdvice(
             action, None, None, 0, None, policy.idempotent_only, tuple(notes)
         )
