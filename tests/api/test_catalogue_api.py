@@ -193,6 +193,13 @@ class SchemaTests:
                      "/api/v1/providers/", "/api/v1/categories/", "/api/v1/causes/"):  # fmt: skip
             assert path in paths, path
 
+    def test_schema_validates_without_warnings(self, tmp_path):
+        from django.core.management import call_command
+
+        call_command("spectacular", "--validate", "--fail-on-warn",
+                     "--file", str(tmp_path / "schema.yaml"))  # fmt: skip
+        assert (tmp_path / "schema.yaml").stat().st_size > 10_000
+
     def test_docs_are_served_without_a_cdn(self, client):
         html = client.get("/api/docs/").content.decode()
         assert "swagger-ui" in html
