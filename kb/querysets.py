@@ -70,9 +70,9 @@ class ErrorCodeQuerySet(models.QuerySet):
 
         An exact code ranks first. On PostgreSQL, full-text search over the
         weighted ``search_vector`` (code and title A, quick answer B, meaning C,
-        symptoms D) finds the entries holding all the words; when none does, any
-        of the words or trigram similarity on the code and the title (typos and
-        run-together words: "ThrottlingExeption", "ratelimit") will do.
+        symptoms D) finds the entries holding all the words; when none does, those
+        holding any of them; when none does, trigram similarity on the code and
+        the title (typos and run-together words: "ThrottlingExeption", "ratelimit").
         Elsewhere every word must appear in the code, title or quick answer.
         """
         query = " ".join(query.split())[:200]
@@ -108,27 +108,33 @@ class ErrorCodeQuerySet(models.QuerySet):
         # Entries holding every word, when there are any: the GIN index finds them
         # and few rows need ranking, however large the catalogue.
         strict = self.filter(Q(search_vector=all_words) | Q(code_key=text))
-        if strict.exists():
+        # count(), not exists(): with LIMIT 1 the planner bets on a sequential scan
+        # finding a row early, and loses badly when there is none.
+        if strict.count():
             return strict.annotate(rank=rank).order_by(
                 "-rank", "http_status", "code_key"
             )
-        # Otherwise be forgiving: any of the words, or a code or title that looks
-        # like the query (typos, run-together words).
+        # Otherwise be forgiving, still through an index at each step: entries with
+        # any of the words, else a code or title that looks like the query (typos,
+        # run-together words). Look-alike scores break ties either way.
+        fuzzy = rank + Greatest(
+            TrigramSimilarity("code_key", text),
+            TrigramWordSimilarity(text, "title_key"),
+        )
+        some = self.filter(search_vector=any_word)
+        if some.count():
+            return (
+                some.alias(title_key=Lower("title"))
+                .annotate(rank=fuzzy + SearchRank(F("search_vector"), any_word))
+                .order_by("-rank", "http_status", "code_key")
+            )
         return (
             self.alias(title_key=Lower("title"))
             .filter(
-                Q(search_vector=any_word)
-                | Q(code_key__trigram_similar=text)
+                Q(code_key__trigram_similar=text)
                 | Q(title_key__trigram_word_similar=text)
             )
-            .annotate(
-                rank=rank
-                + SearchRank(F("search_vector"), any_word)
-                + Greatest(
-                    TrigramSimilarity("code_key", text),
-                    TrigramWordSimilarity(text, "title_key"),
-                )
-            )
+            .annotate(rank=fuzzy)
             .order_by("-rank", "http_status", "code_key")
         )
 

@@ -56,7 +56,7 @@ def lookup(
     in_play, provider_source = infer_providers(index, request, headers, text)
     response = match.Response(status, headers, text, tuple(codes))
     scored = match.score(index, response, in_play)
-    known = set(index.by_code)
+    known = index.by_code
     unrecognised = tuple(dict.fromkeys(
         s.value for s in codes
         if s.where.startswith(STRUCTURED) and s.value.lower() not in known
