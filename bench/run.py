@@ -143,11 +143,14 @@ def warm_up(payloads: list[str]) -> None:
                 r.read()
 
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def to_ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    found = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if found is None:
+        raise SystemExit(f"cannot read wrk's latency {text!r}")
+    number, unit = found.groups()
     return float(number) * UNITS[unit]
 
 
@@ -157,6 +160,8 @@ def run_wrk(path: str, seconds: int, script: Path | None = None) -> dict:
         command += ["-s", str(script)]
     output = subprocess.run(command + [f"http://127.0.0.1:{PORT}{path}"], check=True,
                             capture_output=True, text=True).stdout  # fmt: skip
+    if "Latency Distribution" not in output:
+        raise SystemExit(f"wrk gave no latency figures for {path}:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),

@@ -104,7 +104,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "errorkb",
         }

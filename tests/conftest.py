@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from kb import events
+from kb.versioning import forget_kb_version
 
 
 @pytest.fixture(autouse=True)
@@ -9,7 +10,9 @@ def _isolated_state():
     """Each test starts with an empty cache (and so a fresh lookup index) and no
     lookup events buffered by an earlier test."""
     cache.clear()
+    forget_kb_version()
     events.discard()
     yield
     events.discard()
     cache.clear()
+    forget_kb_version()
