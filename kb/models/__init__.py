@@ -1,0 +1,11 @@
+"""The knowledge base: who emits errors, the errors, and how to recognise and fix them."""
+
+from kb.models.catalogue import Category, ErrorCode, Guide, Provider
+from kb.models.events import Feedback, LookupEvent
+from kb.models.matching import Example, Signature
+from kb.models.parts import FAQ, Cause, ErrorPart, Fix, Note, Step
+
+__all__ = [
+    "FAQ", "Category", "Cause", "ErrorCode", "ErrorPart", "Example", "Feedback", "Fix",
+    "Guide", "LookupEvent", "Note", "Provider", "Signature", "Step",
+]  # fmt: skip

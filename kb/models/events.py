@@ -1,0 +1,82 @@
+"""What happens at run time: lookups and the feedback on them."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from kb.models.base import STATUS_VALIDATORS
+from kb.models.catalogue import ErrorCode
+from kb.models.parts import Fix
+
+
+class LookupEvent(models.Model):
+    """One lookup, for analytics and knowledge gaps. Never the raw body or header
+    values: responses carry tokens and personal data."""
+
+    lookup_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    provider_slug = models.CharField(max_length=50, blank=True)
+    http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
+    codes = models.JSONField(default=list, blank=True)
+    matched = models.ForeignKey(
+        ErrorCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confidence = models.FloatField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    message_shape = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Redacted message with numbers and ids stripped.",
+    )
+    layer = models.CharField(max_length=10, blank=True)
+    action = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=1),
+                name="kb_lookupevent_confidence_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lookup_id} {self.http_status}"
+
+
+class Feedback(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.ForeignKey(
+        ErrorCode,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    lookup = models.ForeignKey(
+        LookupEvent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    fix = models.ForeignKey(
+        Fix, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    helped = models.BooleanField()
+    via = models.CharField(max_length=10, default="page", help_text="page or api")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(error__isnull=False) | Q(lookup__isnull=False),
+                name="kb_feedback_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'helped' if self.helped else 'did not help'}: {self.error or self.lookup}"
