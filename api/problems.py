@@ -7,7 +7,16 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-PROBLEM_TYPE = "https://errorkb.dev/problems/"
+# Problems with more to say than their status get a type of our own, documented at
+# /api/problems/<slug>; the rest are "about:blank", as RFC 9457 section 4.2.1 asks.
+PROBLEM_TYPES = {
+    "validation": "Some fields of the request are invalid; `errors` maps each field "
+    "to its messages.",
+    "throttled": "Too many requests from this client; wait for the number of seconds "
+    "in the Retry-After header.",
+    "too-large": "The request body is larger than the server accepts "
+    "(MAX_REQUEST_BYTES, 1 MiB by default).",
+}
 CONTENT_TYPE = "application/problem+json"
 
 TITLES = {
@@ -26,9 +35,8 @@ TITLES = {
 
 def problem(status_code: int, detail: str, slug: str | None = None, **extra) -> dict:
     title = TITLES.get(status_code, "Error")
-    slug = slug or title.lower().replace(" ", "-")
     return {
-        "type": PROBLEM_TYPE + slug,
+        "type": f"/api/problems/{slug}" if slug in PROBLEM_TYPES else "about:blank",
         "title": title,
         "status": status_code,
         "detail": detail,
@@ -99,6 +107,15 @@ def json_problem(
         problem(status_code, detail, slug),
         status=status_code,
         content_type=CONTENT_TYPE,
+    )
+
+
+def problem_type(request, slug):
+    """What one of our problem types means (the URI in a problem's ``type``)."""
+    if slug not in PROBLEM_TYPES:
+        return json_problem(404, f"There is no problem type {slug[:50]!r}.")
+    return JsonResponse(
+        {"type": f"/api/problems/{slug}", "description": PROBLEM_TYPES[slug]}
     )
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.parts import PART_VIEWSETS
+from api.problems import problem_type
 
 app_name = "api"
 
@@ -27,6 +28,7 @@ urlpatterns = [
     ),  # fmt: skip
     path("v1/errors/", error_list, name="error-list"),
     path("v1/errors/<slug:provider>/<str:code>/", error_detail, name="error-detail"),
+    path("problems/<slug:slug>", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),

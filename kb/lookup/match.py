@@ -67,9 +67,9 @@ def candidate_rules(index: Index, response: Response, in_play: list[str]) -> lis
                 rules.append(rule)
     status_providers = set(allowed)
     if not any((p, response.status) in index.by_status for p in status_providers):
-        # No provider in play and no standard entry knows this status (520, 460,
-        # H-codes' 503 is known): edge, proxy and platform statuses are distinctive
-        # enough to try.
+        # Neither the providers in play nor a standard entry know this status
+        # (520, 460, 499): edge, proxy and platform statuses are distinctive
+        # enough to try whoever has one.
         status_providers |= index.status_layers.get(response.status, set())
     for provider in status_providers:
         rules.extend(index.by_status.get((provider, response.status), ()))

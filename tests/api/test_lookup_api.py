@@ -214,3 +214,15 @@ class OutputContractTests:
         serializer = LookupOutputSerializer(data=data)
         assert serializer.is_valid(), serializer.errors
         assert set(data) == set(LookupOutputSerializer().fields)
+
+
+class ProblemTypeTests:
+    def test_our_types_are_documented_and_plain_statuses_are_about_blank(self, client):
+        invalid = post(client, {"status": 1000}).json()
+        assert invalid["type"] == "/api/problems/validation"
+        described = client.get(invalid["type"])
+        assert described.status_code == 200
+        assert "errors" in described.json()["description"]
+        not_json = post(client, "{nope").json()
+        assert not_json["type"] == "about:blank"
+        assert client.get("/api/problems/nope").status_code == 404
