@@ -27,7 +27,7 @@ from api.serializers import (
     ProviderSerializer,
 )
 from kb import events
-from kb.lookup.engine import lookup
+from kb.indexing import lookup
 from kb.lookup.types import LookupInputError, LookupRequest
 from kb.models import Category, ErrorCode, Provider
 from kb.versioning import kb_version

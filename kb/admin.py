@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -21,8 +20,6 @@ from kb.models import (
     Signature,
     Step,
 )
-
-LOW_CONFIDENCE = 0.5
 
 
 @admin.register(Provider)
@@ -187,24 +184,7 @@ class LookupEventAdmin(ReadOnlyAdmin):
 
     def gaps_view(self, request):
         """Lookups we could not answer well, grouped by what they have in common."""
-        latest_codes = (
-            LookupEvent.objects.filter(fingerprint=OuterRef("fingerprint"))
-            .order_by("-created_at")
-            .values("codes")[:1]
-        )
-        groups = (
-            LookupEvent.objects.filter(
-                Q(matched__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE)
-            )
-            .values("fingerprint", "provider_slug", "http_status", "message_shape")
-            .annotate(
-                count=Count("id"),
-                first_seen=Min("created_at"),
-                last_seen=Max("created_at"),
-                codes=Subquery(latest_codes),
-            )  # fmt: skip
-            .order_by("-count", "-last_seen")[:200]
-        )
+        groups = LookupEvent.objects.knowledge_gaps()[:200]
         providers = dict(Provider.objects.values_list("slug", "pk"))
         rows = []
         for group in groups:
@@ -214,8 +194,10 @@ class LookupEventAdmin(ReadOnlyAdmin):
                        "state": State.DRAFT}  # fmt: skip
             add_url = reverse("admin:kb_errorcode_add") + "?" + urlencode(initial)
             rows.append({**group, "codes": codes, "add_url": add_url})
+        unknown = LookupEvent.objects.unknown_providers()[:50]
         context = {**self.admin_site.each_context(request), "rows": rows,
-                   "title": "Knowledge gaps", "opts": self.model._meta}  # fmt: skip
+                   "unknown_providers": unknown, "title": "Knowledge gaps",
+                   "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/kb/knowledge_gaps.html", context)
 
 

@@ -61,10 +61,11 @@ def body_sha256(text: str) -> str:
 def make_event(result: LookupResult, status: int, body_text: str) -> LookupEvent:
     shape = message_shape(result.message)
     first_code = result.codes[0].value if result.codes else ""
-    provider = result.provider or result.match.provider
+    provider = result.unknown_provider or result.provider or result.match.provider
     return LookupEvent(
         lookup_id=uuid.uuid4(),
         provider_slug=provider[:50],
+        provider_known=result.unknown_provider is None,
         http_status=status,
         codes=[s.value for s in result.codes[:10]],
         matched_id=result.match.error_id,

@@ -21,7 +21,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 from kb import events
 from kb.choices import State
 from kb.forms import DiagnoseForm, ErrorFilterForm, FeedbackForm
-from kb.lookup.engine import lookup
+from kb.indexing import lookup
 from kb.lookup.types import LookupInputError, LookupRequest
 from kb.models import (
     Category,

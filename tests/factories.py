@@ -94,6 +94,12 @@ def load_kb(source, directory) -> None:
     documents = yaml.safe_load(
         source.read_text() if hasattr(source, "read_text") else source
     )
+    for document in documents:
+        for error in document.get("errors", ()):
+            if error.get("category"):
+                Category.objects.get_or_create(
+                    slug=error["category"], defaults={"name": error["category"]}
+                )
     paths = []
     for document in documents:
         path = directory / f"{document['provider']['slug']}.yaml"

@@ -72,6 +72,8 @@ def dump_error(error: ErrorCode) -> dict:
         "base_delay": error.retry_base_delay,
         "max_attempts": error.retry_max_attempts,
         "idempotent_only": error.retry_idempotent_only,
+        "action": error.retry_action,
+        "refresh": error.retry_refresh,
         "notes": error.retry_notes,
     }
     item = {
@@ -139,6 +141,7 @@ def dump_provider(provider: Provider) -> str:
         "api_hosts": provider.api_hosts,
         "identifying_headers": provider.identifying_headers,
         "body_patterns": provider.body_patterns,
+        "generic": provider.generic or None,
         "description": provider.description,
     })  # fmt: skip
     return to_yaml({"provider": head, "errors": [dump_error(e) for e in errors]})

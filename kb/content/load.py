@@ -149,6 +149,7 @@ class Loader:
                 h.lower() for h in data.get("identifying_headers") or []
             ],
             "body_patterns": data.get("body_patterns") or [],
+            "generic": data.get("generic", False),
             "description": data.get("description") or "",
         }
         self.upsert(provider, values, "provider")
@@ -200,6 +201,8 @@ class Loader:
             "retry_base_delay": float(retry["base_delay"]),
             "retry_max_attempts": retry["max_attempts"],
             "retry_idempotent_only": retry["idempotent_only"],
+            "retry_action": retry.get("action") or "",
+            "retry_refresh": retry.get("refresh") or "",
             "retry_notes": retry.get("notes") or "",
             "meaning": item.get("meaning") or "",
             "symptoms": item.get("symptoms") or "",

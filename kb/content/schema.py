@@ -19,10 +19,12 @@ from kb.choices import (
     Likelihood,
     NoteKind,
     Retryable,
+    RetryAction,
     Severity,
     State,
     choice_values,
 )
+from kb.lookup.types import RetryAction as Action
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ PROVIDER: Spec = {
     "api_hosts": (False, list_of(is_str)),
     "identifying_headers": (False, list_of(is_str)),
     "body_patterns": (False, list_of(is_regex)),
+    "generic": (False, is_bool),
     "description": (False, is_text),
 }
 RETRY: Spec = {
@@ -162,6 +165,8 @@ RETRY: Spec = {
     "base_delay": (False, is_number(0, 3600)),
     "max_attempts": (False, is_number(0, 20)),
     "idempotent_only": (False, is_bool),
+    "action": (False, one_of(choice_values(RetryAction))),
+    "refresh": (False, is_str),
     "notes": (False, is_text),
 }
 CAUSE: Spec = {"likelihood": (True, one_of(LIKELIHOOD)), "text": (True, is_str)}
@@ -193,7 +198,7 @@ EXAMPLE: Spec = {
     "source": (True, is_str),
     "expect_action": (
         False,
-        one_of(["retry", "retry_after_fix", "reschedule", "do_not_retry"]),
+        one_of([str(a) for a in Action]),
     ),
     "expect_after_seconds": (False, is_number(0, 10**7)),
 }

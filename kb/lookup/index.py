@@ -1,23 +1,59 @@
-"""A compiled, in-memory index of the published knowledge base, one per process.
+"""A compiled, in-memory index of the published knowledge base.
 
 Lookups never scan every rule: rules are filed under the code they need, under
 (provider, status) for status-only rules, and under their provider for the few
-rules that need neither. The index is rebuilt when the knowledge base's version
-(a key in the shared cache, bumped on every edit) changes.
+rules that need neither. ``Index.from_rows`` builds one from plain rows, so the
+engine's tests need no database; ``kb.indexing`` builds it from the database and
+keeps it current.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import re2
 
-from kb.lookup.retry import RetryPolicy
+from kb.lookup.families import COMMON_WORDS, code_words
+from kb.lookup.types import Layer, RetryPolicy, Tier
 
 POINTS_STATUS = 1.0
 POINTS_CODE = 3.0
 POINTS_HEADER = 2.0
 POINTS_REGEX = 2.5
+
+
+class ProviderRow(NamedTuple):
+    slug: str
+    layer: Layer
+    hosts: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()  # identifying response headers, lower case
+    patterns: tuple[str, ...] = ()  # RE2 patterns of its error bodies
+    generic: bool = False  # entries describe statuses or formats, not one API
+
+
+class EntryRow(NamedTuple):
+    id: int
+    provider: str
+    code: str
+    title: str
+    http_status: int | None
+    category: str | None
+    policy: RetryPolicy
+    aliases: tuple[str, ...] = ()
+    tier: Tier = Tier.CURATED
+
+
+class SignatureRow(NamedTuple):
+    error_id: int
+    provider: str
+    status: int | None = None
+    code: str = ""
+    header: str = ""
+    header_value: str = ""
+    regex: str = ""
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +65,8 @@ class Entry:
     http_status: int | None
     category: str | None
     policy: RetryPolicy
+    generic: bool = False
+    tier: Tier = Tier.CURATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +95,11 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class ProviderInfo:
     slug: str
-    layer: str
+    layer: Layer
     hosts: tuple[str, ...]
     headers: tuple[str, ...]
     patterns: tuple[str, ...]
+    generic: bool = False
 
 
 @dataclass
@@ -80,13 +119,113 @@ class Index:
     body_set_owner: list[str] = field(default_factory=list)
     # status -> providers (not APIs) with a status-only rule for it
     status_layers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # host -> providers, for exact hosts; parent domains are tried suffix by suffix
+    hosts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # codes that name one API on their own ("ThrottlingException", "card_declined"),
+    # as opposed to words any API uses ("Conflict", "NotFound", "invalid")
+    distinctive: set[str] = field(default_factory=set)
+    common: set[str] = field(default_factory=set)  # bare numbers, common words
+
+    @classmethod
+    def from_rows(
+        cls,
+        version: str,
+        providers: Iterable[ProviderRow],
+        entries: Iterable[EntryRow],
+        signatures: Iterable[SignatureRow],
+    ) -> "Index":
+        """Compile plain rows (published entries only) into an index."""
+        index = cls(version)
+        for row in providers:
+            index.add_provider(row)
+        index.compile_body_set(
+            [
+                (p.slug, pattern)
+                for p in index.providers.values()
+                for pattern in p.patterns
+            ]
+        )
+        for row in entries:
+            index.add_entry(row)
+        patterns: dict[str, object] = {}
+        for row in signatures:
+            if row.error_id not in index.entries:
+                continue
+            compiled = compile_pattern(row.regex, patterns)
+            if row.regex and compiled is None:
+                continue
+            index.add_rule(
+                Rule(
+                    row.error_id,
+                    row.provider,
+                    row.status,
+                    row.code.lower(),
+                    row.header.lower(),
+                    row.header_value.lower(),
+                    compiled,
+                    row.regex,
+                    row.weight,
+                )  # fmt: skip
+            )
+        index.find_distinctive()
+        return index
+
+    def find_distinctive(self) -> None:
+        for code_key, rules in self.by_code.items():
+            if is_common_code(code_key):
+                self.common.add(code_key)
+                continue
+            apis = {r.provider for r in rules if r.provider not in self.standard}
+            if len(apis) == 1:
+                self.distinctive.add(code_key)
+
+    def add_provider(self, row: ProviderRow) -> None:
+        info = ProviderInfo(
+            row.slug,
+            Layer(row.layer),
+            tuple(h.lower().strip(".") for h in row.hosts),
+            tuple(h.lower() for h in row.headers),
+            tuple(row.patterns),
+            row.generic,
+        )
+        self.providers[row.slug] = info
+        if info.layer is Layer.STANDARD:
+            self.standard.add(row.slug)
+        for host in info.hosts:
+            self.hosts[host].append(row.slug)
+
+    def add_entry(self, row: EntryRow) -> None:
+        provider = self.providers[row.provider]
+        self.entries[row.id] = Entry(
+            row.id, row.provider, row.code, row.title, row.http_status, row.category,
+            row.policy, provider.generic, row.tier,
+        )  # fmt: skip
+        key = (row.provider, row.code.lower())
+        # A curated entry wins over a reference entry with the same code.
+        if key not in self.by_natural_key or row.tier == Tier.CURATED:
+            self.by_natural_key[key] = row.id
+        for spelling in {row.code.lower(), *(a.lower() for a in row.aliases)}:
+            self.add_rule(
+                Rule(
+                    row.id,
+                    row.provider,
+                    None,
+                    spelling,
+                    "",
+                    "",
+                    None,
+                    "",
+                    1.0,
+                    implicit=True,
+                )  # fmt: skip
+            )
 
     def add_rule(self, rule: Rule) -> None:
         if rule.code_key:
             self.by_code[rule.code_key].append(rule)
         elif rule.status and not rule.header and rule.regex is None:
             self.by_status[(rule.provider, rule.status)].append(rule)
-            if self.providers[rule.provider].layer != "api":
+            if self.providers[rule.provider].layer is not Layer.API:
                 self.status_layers[rule.status].add(rule.provider)
         elif rule.status:
             self.by_status[(rule.provider, rule.status)].append(rule)
@@ -95,16 +234,14 @@ class Index:
 
     def providers_for_host(self, url: str) -> list[str]:
         try:
-            host = (urlsplit(url).hostname or "").lower()
+            host = (urlsplit(url).hostname or "").lower().strip(".")
         except ValueError:
             return []
-        if not host:
-            return []
-        return [
-            p.slug
-            for p in self.providers.values()
-            if any(host == h or host.endswith("." + h) for h in p.hosts)
-        ]
+        found: list[str] = []
+        parts = host.split(".") if host else []
+        for start in range(len(parts)):
+            found += self.hosts.get(".".join(parts[start:]), [])
+        return list(dict.fromkeys(found))
 
     def providers_for_headers(self, headers: dict[str, str]) -> list[str]:
         return [
@@ -131,6 +268,22 @@ class Index:
             body_set.Compile()
             self.body_set = body_set
 
+    def class_entry(self, code: str) -> Entry | None:
+        """The generic entry of the http registry for a status or class code."""
+        pk = self.by_natural_key.get(("http", code))
+        return self.entries.get(pk) if pk else None
+
+
+def is_common_code(code: str) -> bool:
+    """A bare number or a single word that many APIs use as a code ("Conflict",
+    "invalid", "10003"): it names no provider, however few use it today."""
+    words = code_words(code)
+    return (
+        not words
+        or all(w.isdigit() for w in words)
+        or (len(words) == 1 and words[0] in COMMON_WORDS)
+    )
+
 
 def compile_pattern(pattern: str, cache: dict[str, object]) -> object | None:
     if not pattern:
@@ -141,71 +294,3 @@ def compile_pattern(pattern: str, cache: dict[str, object]) -> object | None:
         except re2.error:
             cache[pattern] = None  # the admin refuses these; a stale row is skipped
     return cache[pattern]
-
-
-def build_index(version: str) -> Index:
-    """Read the published knowledge base into a fresh index (a handful of queries)."""
-    from kb.models import ErrorCode, Provider, Signature
-
-    index = Index(version)
-    patterns: dict[str, object] = {}
-    for slug, layer, hosts, headers, body_patterns in Provider.objects.values_list(
-        "slug", "layer", "api_hosts", "identifying_headers", "body_patterns"
-    ):
-        index.providers[slug] = ProviderInfo(
-            slug,
-            layer,
-            tuple(h.lower() for h in hosts or []),
-            tuple(h.lower() for h in headers or []),
-            tuple(body_patterns or []),
-        )
-        if layer == "standard":
-            index.standard.add(slug)
-    index.compile_body_set(
-        [(p.slug, pattern) for p in index.providers.values() for pattern in p.patterns]
-    )
-    rows = ErrorCode.objects.published().values_list(
-        "id", "provider__slug", "code", "title", "http_status", "category__slug",
-        "retryable", "fixable_by", "retry_base_delay", "retry_max_attempts",
-        "retry_idempotent_only", "aliases",
-    )  # fmt: skip
-    for (pk, provider, code, title, status, category, retryable, fixable_by, base,
-         attempts, idempotent, aliases) in rows.iterator(chunk_size=5000):  # fmt: skip
-        policy = RetryPolicy(retryable, fixable_by, base, attempts, idempotent)
-        index.entries[pk] = Entry(pk, provider, code, title, status, category, policy)
-        index.by_natural_key[(provider, code.lower())] = pk
-        for spelling in {code.lower(), *(a.lower() for a in aliases or [])}:
-            index.add_rule(
-                Rule(pk, provider, None, spelling, "", "", None, "", 1.0, implicit=True)
-            )
-    signatures = Signature.objects.filter(error__state="published").values_list(
-        "error_id", "error__provider__slug", "http_status", "code_key", "header_name",
-        "header_value", "body_regex", "weight",
-    )  # fmt: skip
-    for (
-        pk,
-        provider,
-        status,
-        code_key,
-        header,
-        value,
-        regex,
-        weight,
-    ) in signatures.iterator(chunk_size=10000):
-        compiled = compile_pattern(regex, patterns)
-        if regex and compiled is None:
-            continue
-        index.add_rule(
-            Rule(
-                pk,
-                provider,
-                status,
-                code_key,
-                header,
-                value.lower(),
-                compiled,
-                regex,
-                weight,
-            )
-        )
-    return index

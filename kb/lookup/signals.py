@@ -5,6 +5,7 @@ nesting, huge arrays, entity bombs, megabyte HTML pages) cost little.
 """
 
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +22,18 @@ from kb.lookup.types import Signal
 CODE_KEYS = frozenset(
     {"code", "type", "status", "reason", "__type", "decline_code", "error",
      "error_code", "errorcode", "name", "issue", "errortype", "subcode",
-     "error_type", "resultcode", "refusalreason"}
+     "error_type", "resultcode", "refusalreason", "reject_reason", "error_subcode",
+     "errorsubcode", "sub_code", "detailed_error_code", "errorkey", "error_key",
+     "err_code", "errcode", "fault_code", "faultcode", "error_name"}
 )  # fmt: skip
-MESSAGE_KEYS = ("message", "error_description", "detail", "description", "title")
+MESSAGE_KEYS = frozenset(
+    {"message", "error_description", "detail", "description", "title",
+     "error_message", "errormessage", "errormessages", "msg", "errmsg",
+     "error_msg", "error_user_msg", "reason_phrase", "details", "localizedmessage",
+     "message_text", "userMessage".lower(), "developermessage", "summary"}
+)  # fmt: skip
+MESSAGE_RANK = {"message": 0, "error_description": 1, "detail": 1, "error_message": 1,
+                "description": 2}  # fmt: skip
 NOISE = frozenset(
     {"error", "errors", "failure", "fail", "false", "true", "ok", "status"}
 )
@@ -53,6 +63,7 @@ class BodySignals:
     message: str = ""
     notes: list[str] = field(default_factory=list)
     value: Any = None  # the parsed JSON document, for fields such as retry_after
+    fault: str | None = None  # AWS: "Sender" or "Receiver", where the body says
 
 
 def clean_code(value: Any) -> str | None:
@@ -79,6 +90,7 @@ def from_json(value: Any, status: int) -> BodySignals:
     ok_false = isinstance(value, dict) and value.get("ok") is False
     stack: list[tuple[Any, str, int]] = [(value, "body", 0)]
     nodes = 0
+    best_message = (99, 99)  # (rank, depth) of the message kept so far
     while stack and nodes < MAX_NODES:
         node, path, depth = stack.pop()
         nodes += 1
@@ -88,20 +100,25 @@ def from_json(value: Any, status: int) -> BodySignals:
                 if not isinstance(key, str):
                     continue
                 child_path = f"{path}.{key}"
+                lower = key.lower()
+                if (
+                    isinstance(child, list)
+                    and lower in MESSAGE_KEYS
+                    and child
+                    and isinstance(child[0], str)
+                ):
+                    child = child[0]  # Jira's errorMessages: a list of sentences
                 if isinstance(child, (dict, list)):
                     if depth < MAX_DEPTH:
                         stack.append((child, child_path, depth + 1))
                     continue
-                lower = key.lower()
                 if lower in CODE_KEYS:
                     add_code(
                         found, child_path, child, status, ok_false and path == "body"
                     )
-                if (
-                    not found.message
-                    and lower in MESSAGE_KEYS
-                    and isinstance(child, str)
-                ):
+                rank = message_rank(lower, child)
+                if rank is not None and (rank, depth) < best_message:
+                    best_message = (rank, depth)
                     found.message = child[:500]
             if len(node) > MAX_NODES:
                 found.notes.append(f"{path}: only the first {MAX_NODES} keys were read")
@@ -117,10 +134,24 @@ def from_json(value: Any, status: int) -> BodySignals:
     return found
 
 
+def message_rank(key: str, value: Any) -> int | None:
+    """How good a field is as the error's message (lower is better), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if key in MESSAGE_KEYS:
+        return MESSAGE_RANK.get(key, 3)
+    if key in ("reason", "error") and " " in value.strip():
+        return 4  # Elasticsearch's reason, an OAuth-style error sentence
+    return None
+
+
 def add_code(
     found: BodySignals, where: str, raw: Any, status: int, slack: bool
 ) -> None:
     key = where.rsplit(".", 1)[-1].lower()
+    if key == "type" and raw in ("Sender", "Receiver"):
+        found.fault = raw  # AWS query protocols in JSON: who is at fault
+        return
     if key == "status" and isinstance(raw, int):
         return  # a numeric status field repeats the HTTP status
     if (
@@ -165,6 +196,9 @@ def from_xml(text: str) -> BodySignals:
             found.codes.append(Signal(f"body.{root_tag(root)}.Code", code))
         elif tag == "Message" and not found.message:
             found.message = text_value[:500]
+        elif tag == "Type" and text_value in ("Sender", "Receiver"):
+            # AWS query and EC2 protocols: who is at fault.
+            found.fault = text_value
     return found
 
 
@@ -217,6 +251,20 @@ def unique(signals: list[Signal]) -> list[Signal]:
     return result
 
 
+FORM_BODY = re2.compile(r"^[A-Za-z0-9_.\-]+=[^&\s]*(?:&[A-Za-z0-9_.\-]+=[^&\s]*)*$")
+
+
+def parse_form(text: str) -> dict[str, str] | None:
+    """A form-encoded error body (OAuth token endpoints, GitHub's device flow:
+    ``error=authorization_pending&error_description=…``) as a map, if it is one
+    and names an error."""
+    stripped = text.strip()
+    if len(stripped) > 4096 or not FORM_BODY.match(stripped):
+        return None
+    form = dict(urllib.parse.parse_qsl(stripped, keep_blank_values=True))
+    return form if any(key.lower() in CODE_KEYS for key in form) else None
+
+
 def parse_json_text(text: str) -> tuple[bool, Any]:
     """(True, value) if ``text`` is a JSON document, else (False, None)."""
     stripped = text.lstrip()
@@ -225,7 +273,19 @@ def parse_json_text(text: str) -> tuple[bool, Any]:
     try:
         return True, json.loads(stripped)
     except (ValueError, RecursionError):
+        return json_lines(stripped)
+
+
+def json_lines(text: str) -> tuple[bool, Any]:
+    """JSON Lines (one object a line, as bulk import APIs answer) as a list."""
+    lines = [line for line in text.splitlines()[: MAX_ARRAY_ITEMS * 4] if line.strip()]
+    if len(lines) < 2:
         return False, None
+    try:
+        values = [json.loads(line) for line in lines]
+    except (ValueError, RecursionError):
+        return False, None
+    return (True, values) if all(isinstance(v, dict) for v in values) else (False, None)
 
 
 def extract(text: str, parsed: Any, status: int) -> BodySignals:
@@ -237,6 +297,8 @@ def extract(text: str, parsed: Any, status: int) -> BodySignals:
     is_json, value = parse_json_text(text)
     if is_json:
         return from_json(value, status)
+    if (form := parse_form(text)) is not None:
+        return from_json(form, status)
     stripped = text.lstrip()
     if stripped.startswith("<") and not HTML_HINT.search(stripped[:1024]):
         found = from_xml(stripped)

@@ -14,9 +14,12 @@ from kb.choices import (
     FixableBy,
     Layer,
     Retryable,
+    RetryAction,
     Severity,
     State,
+    Tier,
 )
+from kb.lookup import types
 from kb.markdown import RenderedMarkdownMixin
 from kb.models.base import STATUS_VALIDATORS, in_choices, status_in_range
 from kb.querysets import ErrorCodeQuerySet
@@ -51,6 +54,13 @@ class Provider(RenderedMarkdownMixin, models.Model):
         default=list,
         blank=True,
         help_text="RE2 patterns that recognise this provider's error bodies.",
+    )
+    generic = models.BooleanField(
+        default=False,
+        help_text="Its entries describe statuses or formats (the HTTP registry, "
+        "Problem Details), not one API's errors: they answer only when nothing more "
+        "specific matches, and the code's own words, the message and the provider's "
+        "rules decide their retry advice.",
     )
     position = models.PositiveSmallIntegerField(default=100)
 
@@ -139,6 +149,21 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
     retryable = models.CharField(
         max_length=12, choices=Retryable.choices, default=Retryable.CONDITIONAL
     )
+    retry_action = models.CharField(
+        max_length=20,
+        choices=RetryAction.choices,
+        blank=True,
+        help_text="What a program should do. Blank: retry unless the label is "
+        "'never', then fix first (configuration or account) or do not retry. Use "
+        "'refresh, then send a new request' for conflicts and expired tokens and "
+        "'poll' for 'not ready yet' answers.",
+    )
+    retry_refresh = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="With 'refresh, then send a new request': what to re-read or "
+        "refresh first, e.g. 'the resource's current version'.",
+    )
     retry_notes = models.TextField(
         blank=True,
         help_text="Markdown: when to retry, how long to wait, which header says.",
@@ -178,6 +203,14 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
         help_text="URLs of the provider's documentation for the facts stated here.",
     )
     verified_on = models.DateField(null=True, blank=True)
+    tier = models.CharField(
+        max_length=10,
+        choices=Tier.choices,
+        default=Tier.CURATED,
+        help_text="Reference entries are imported from the provider's own lists "
+        "(fixtures/reference/) and carry facts only; editing one here makes it "
+        "curated.",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,6 +242,13 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
             models.CheckConstraint(
                 condition=in_choices("fixable_by", FixableBy),
                 name="kb_errorcode_fixable_by_valid",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("retry_action", RetryAction) | Q(retry_action=""),
+                name="kb_errorcode_retry_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("tier", Tier), name="kb_errorcode_tier_valid"
             ),
             models.CheckConstraint(
                 condition=in_choices("severity", Severity),
@@ -254,6 +294,40 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("kb:error", args=[self.provider.slug, self.code])
+
+    # The fields that make up an entry's retry policy, in RetryPolicy's order.
+    RETRY_POLICY_FIELDS = (
+        "retryable", "fixable_by", "retry_base_delay", "retry_max_attempts",
+        "retry_idempotent_only", "retry_action", "retry_refresh",
+    )  # fmt: skip
+
+    def retry_policy(self) -> types.RetryPolicy:
+        """The engine's view of this entry's retry guidance: the one policy the
+        index, the API, the content files and the page's retry box all read."""
+        return self.policy_from(*(getattr(self, f) for f in self.RETRY_POLICY_FIELDS))
+
+    def retry_advice(self) -> types.RetryAdvice:
+        """The engine's advice for this entry when a response names no wait."""
+        from kb.lookup.retry import entry_advice
+
+        return entry_advice(self.retry_policy(), f"{self.provider.slug}/{self.code}")
+
+    @staticmethod
+    def policy_from(
+        retryable, fixable_by, base_delay, max_attempts, idempotent_only, action,
+        refresh,
+    ) -> types.RetryPolicy:  # fmt: skip
+        """A policy from the values of RETRY_POLICY_FIELDS (the index reads them
+        with values_list, without building model instances)."""
+        return types.RetryPolicy(
+            retryable=types.Retryable(retryable),
+            fixable_by=types.FixableBy(fixable_by),
+            base_delay=base_delay,
+            max_attempts=max_attempts,
+            idempotent_only=idempotent_only,
+            action=types.RetryAction(action) if action else None,
+            refresh=refresh,
+        )
 
     @property
     def is_published(self) -> bool:

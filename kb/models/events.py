@@ -3,11 +3,45 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
 from kb.models.base import STATUS_VALIDATORS
 from kb.models.catalogue import ErrorCode
 from kb.models.parts import Fix
+
+LOW_CONFIDENCE = 0.5
+
+
+class LookupEventQuerySet(models.QuerySet):
+    def knowledge_gaps(self):
+        """Lookups answered badly (nothing matched, or under LOW_CONFIDENCE),
+        grouped by fingerprint with counts, first and last seen and the latest
+        codes, most frequent first."""
+        latest_codes = (
+            LookupEvent.objects.filter(fingerprint=OuterRef("fingerprint"))
+            .order_by("-created_at")
+            .values("codes")[:1]
+        )
+        return (
+            self.filter(Q(matched__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE))
+            .values("fingerprint", "provider_slug", "http_status", "message_shape")
+            .annotate(
+                count=Count("id"),
+                first_seen=Min("created_at"),
+                last_seen=Max("created_at"),
+                codes=Subquery(latest_codes),
+            )
+            .order_by("-count", "-last_seen")
+        )
+
+    def unknown_providers(self):
+        """Providers callers named that the catalogue lacks, by how often."""
+        return (
+            self.filter(provider_known=False)
+            .values("provider_slug")
+            .annotate(count=Count("id"), last_seen=Max("created_at"))
+            .order_by("-count", "provider_slug")
+        )
 
 
 class LookupEvent(models.Model):
@@ -17,6 +51,10 @@ class LookupEvent(models.Model):
     lookup_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     provider_slug = models.CharField(max_length=50, blank=True)
+    provider_known = models.BooleanField(
+        default=True,
+        help_text="False when the caller named a provider the catalogue lacks.",
+    )
     http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
     codes = models.JSONField(default=list, blank=True)
     matched = models.ForeignKey(
@@ -32,6 +70,8 @@ class LookupEvent(models.Model):
     )
     layer = models.CharField(max_length=10, blank=True)
     action = models.CharField(max_length=20, blank=True)
+
+    objects = LookupEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

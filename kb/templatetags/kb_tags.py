@@ -8,16 +8,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from kb.choices import Layer
+from kb.choices import FixableBy, Layer
+from kb.lookup.types import RetryAction
 
 register = template.Library()
 
-ACTIONS = {
-    "retry": "Retry",
-    "retry_after_fix": "Retry after fixing the request",
-    "reschedule": "Reschedule (the wait is too long to sleep on)",
-    "do_not_retry": "Do not retry",
-}
 # Escapes that keep JSON inside <script> from closing it (as json_script does).
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -32,7 +27,18 @@ def layer_label(value: str) -> str:
 
 @register.filter
 def action_label(value: str) -> str:
-    return ACTIONS.get(value, value.replace("_", " "))
+    try:
+        return RetryAction(value).label
+    except ValueError:
+        return str(value).replace("_", " ")
+
+
+@register.filter
+def fixable_label(value: str) -> str:
+    try:
+        return FixableBy(value).label
+    except ValueError:
+        return str(value).replace("_", " ")
 
 
 @register.filter

@@ -47,11 +47,27 @@ class LookupShapeTests:
         assert 0 < data["match"]["confidence"] <= 1
         assert "body.error.code=rate_limit_exceeded" in data["match"]["matched_on"]
         assert data["match"]["layer"] == "api"
+        assert data["match"]["generic"] is False
         assert data["retry"] == {
-            "action": "retry", "after_seconds": 7.0, "source": "header:retry-after",
-            "max_attempts": 3, "backoff": None, "idempotent_only": True, "notes": [],
+            "action": "retry", "retryable": True, "after_seconds": 7.0,
+            "wait_source": "header:retry-after",
+            "source": "entry:openai/rate_limit_exceeded", "max_attempts": 3,
+            "backoff": None, "idempotent_only": True, "refresh": None, "fix_by": None,
+            "notes": [],
         }  # fmt: skip
         assert data["alternatives"][0]["error"]["code"] == "429"
+        assert (data["provider"], data["provider_source"]) == ("openai", "given")
+        assert data["provider_confidence"] == 1.0
+        assert (data["items"], data["batch"]) == ([], None)
+
+    def test_a_batch_answer_lists_its_items(self, client):
+        body = {"errors": True, "items": [
+            {"index": {"_id": "a", "status": 201}},
+            {"index": {"_id": "b", "status": 429, "error": {"type": "x"}}}]}  # fmt: skip
+        data = post(client, {"status": 200, "body": body}).json()
+        assert data["batch"]["failed"] == 1 and data["batch"]["resend"] == [1]
+        assert data["items"][0]["id"] == "b"
+        assert data["items"][0]["retry"]["action"] == "retry"
 
     def test_json_body_may_be_sent_parsed(self, client):
         response = post(
@@ -177,9 +193,18 @@ class BadInputTests:
         data = problem(post(client, {"status": 400, "headers": headers}), 400)
         assert any(key.startswith("headers") for key in data["errors"])
 
-    def test_unknown_provider(self, client):
-        data = problem(post(client, {"status": 400, "provider": "nope"}), 400)
-        assert "/api/v1/providers/" in data["errors"]["provider"][0]
+    def test_an_unknown_provider_is_answered(self, client):
+        response = post(client, {"status": 429, "provider": "nope"})
+        assert response.status_code == 200
+        data = response.json()
+        assert data["provider_source"] == "given, not in the catalogue"
+        assert data["retry"]["action"] == "retry"
+        events.flush()
+        assert LookupEvent.objects.get().provider_known is False
+
+    def test_a_malformed_provider(self, client):
+        data = problem(post(client, {"status": 400, "provider": "no pe!"}), 400)
+        assert "provider" in data["errors"]
 
     def test_invalid_utf8(self, client):
         problem(post(client, b'{"status": 400, "body": "\xff\xfe"}'), 400)

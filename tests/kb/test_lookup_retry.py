@@ -1,9 +1,22 @@
 import datetime
 
-from kb.lookup.retry import RetryPolicy, WaitParser, advise, parse_duration
+import pytest
+
+from kb.lookup.retry import (
+    Verdict,
+    WaitParser,
+    advise,
+    parse_duration,
+    parse_spoken_duration,
+)
+from kb.lookup.types import Decision, RetryPolicy
 
 NOW = datetime.datetime(2026, 11, 21, 12, 0, 0, tzinfo=datetime.UTC)
 RETRY = RetryPolicy("always", "provider", 1.0, 5, True)
+
+
+def entry(policy):
+    return [Verdict(Decision.ENTRY, "test/entry", policy)]
 
 
 def first_wait(headers, body=None):
@@ -116,9 +129,47 @@ class DurationTests:
         assert parse_duration("soon") is None
 
 
+class MessageWaitTests:
+    """Waits written in messages, in the forms providers write them."""
+
+    @pytest.mark.parametrize(
+        ("message", "seconds"),
+        [
+            ("Please try again in 1.5s.", 1.5),  # OpenAI rate limits
+            ("Rate limit reached. Please try again in 20s.", 20),
+            ("Please try again in 6m0s.", 360),  # OpenAI daily token limits
+            ("Try again in 2h3m0s", 7380),  # Go durations
+            ("Too Many Requests: retry after 5", 5),  # Telegram
+            ("Please retry after 90 seconds", 90),
+            ("Retry after 2 minutes", 120),
+            ("Please retry in 250ms", 0.25),
+            ("Complexity budget exhausted, reset in 16 seconds", 16),  # monday.com
+            ("The quota will be available again in an hour", 3600),
+        ],
+    )
+    def test_a_wait_in_the_message(self, message, seconds):
+        wait = WaitParser({}, None, NOW, message).first()
+        assert (wait.seconds, wait.source) == (seconds, "message")
+
+    @pytest.mark.parametrize(
+        "message",
+        ["We will retry 3 times", "Limit: 40000 / min", "retry later", "Took 20s"],
+    )
+    def test_no_wait_without_a_phrase_that_means_one(self, message):
+        assert WaitParser({}, None, NOW, message).first() is None
+
+    def test_headers_win_over_the_message(self):
+        parser = WaitParser({"retry-after": "3"}, None, NOW, "try again in 20s")
+        assert parser.first().seconds == 3
+
+    def test_spoken_durations(self):
+        assert parse_spoken_duration("an hour") == 3600
+        assert parse_spoken_duration("1m30s") == 90
+
+
 class AdviseTests:
     def test_backoff_with_full_jitter_when_no_wait_is_given(self):
-        advice = advise(RETRY, {}, None, 60, NOW)
+        advice = advise(entry(RETRY), {}, None, 60, NOW)
         assert advice.action == "retry"
         assert advice.after_seconds is None
         assert advice.backoff == {
@@ -128,13 +179,14 @@ class AdviseTests:
             "jitter": "full",
         }
         assert advice.max_attempts == 5
+        assert advice.source == "entry:test/entry"
 
     def test_a_wait_longer_than_max_wait_means_reschedule(self):
-        advice = advise(RETRY, {"retry-after": "3600"}, None, 60, NOW)
+        advice = advise(entry(RETRY), {"retry-after": "3600"}, None, 60, NOW)
         assert (advice.action, advice.after_seconds) == ("reschedule", 3600)
 
     def test_a_short_wait_means_retry_after_it(self):
-        advice = advise(RETRY, {"retry-after": "3"}, None, 60, NOW)
+        advice = advise(entry(RETRY), {"retry-after": "3"}, None, 60, NOW)
         assert (advice.action, advice.after_seconds, advice.backoff) == (
             "retry",
             3,
@@ -143,16 +195,46 @@ class AdviseTests:
 
     def test_never_with_credentials_to_fix(self):
         policy = RetryPolicy("never", "caller_config", 1.0, 3, True)
-        assert (
-            advise(policy, {"retry-after": "3"}, None, 60, NOW).action
-            == "retry_after_fix"
-        )
+        advice = advise(entry(policy), {"retry-after": "3"}, None, 60, NOW)
+        assert (advice.action, advice.fix_by) == ("retry_after_fix", "caller_config")
+        assert any("is ignored" in note for note in advice.notes)
 
     def test_never_for_a_bad_request(self):
         policy = RetryPolicy("never", "caller_code", 1.0, 3, True)
-        advice = advise(policy, {}, None, 60, NOW)
+        advice = advise(entry(policy), {}, None, 60, NOW)
         assert (advice.action, advice.after_seconds) == ("do_not_retry", None)
+        assert advice.idempotent_only is None
 
     def test_idempotency_is_reported(self):
         policy = RetryPolicy("conditional", "provider", 2.0, 3, False)
-        assert advise(policy, {}, None, 60, NOW).idempotent_only is False
+        assert advise(entry(policy), {}, None, 60, NOW).idempotent_only is False
+
+    def test_the_first_verdict_decides(self):
+        never = RetryPolicy("never", "caller_code")
+        verdicts = [Verdict(Decision.FAMILY, "conflict:code=x", never), *entry(RETRY)]
+        assert advise(verdicts, {}, None, 60, NOW).source == "family:conflict:code=x"
+
+    def test_a_provider_signal_overrides_the_verdicts(self):
+        advice = advise(entry(RETRY), {"x-should-retry": "false"}, None, 60, NOW,
+                        signal_headers=["x-should-retry"])  # fmt: skip
+        assert advice.action == "do_not_retry"
+        assert advice.source == "provider_signal:header:x-should-retry"
+
+    def test_poll_uses_the_interval(self):
+        policy = RetryPolicy("always", "end_user", 5.0, 10, False, "poll")
+        advice = advise(entry(policy), {}, {"error": "slow_down"}, 60, NOW)
+        assert (advice.action, advice.after_seconds) == ("poll", 10)
+        advice = advise(
+            entry(policy), {}, {"error": "slow_down", "interval": 22}, 60, NOW
+        )
+        assert advice.after_seconds == 22
+
+    def test_refresh_says_what(self):
+        policy = RetryPolicy("conditional", "caller_code", action="refresh_and_retry",
+                             refresh="re-read the object")  # fmt: skip
+        advice = advise(entry(policy), {}, None, 60, NOW)
+        assert (advice.action, advice.refresh) == (
+            "refresh_and_retry",
+            "re-read the object",
+        )
+        assert not advice.retryable

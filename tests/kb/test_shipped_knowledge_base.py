@@ -10,7 +10,7 @@ from django.test import TestCase
 from kb.content.documents import fixture_paths
 from kb.content.dump import dump_all
 from kb.content.load import load_files
-from kb.lookup.engine import lookup
+from kb.indexing import lookup
 from kb.lookup.types import LookupRequest
 from kb.models import ErrorCode, Example, Provider
 

@@ -1,0 +1,57 @@
+"""A small index for the engine's own tests, built from plain rows: no database.
+
+``build(documents)`` takes provider documents in the shape of the fixture files
+(as in ``lookup_kb.yaml``) and compiles them with ``Index.from_rows``.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from kb.lookup.index import EntryRow, Index, ProviderRow, SignatureRow
+from kb.lookup.types import FixableBy, Retryable, RetryAction, RetryPolicy
+
+KB = Path(__file__).with_name("lookup_kb.yaml")
+
+
+def policy(error: dict) -> RetryPolicy:
+    retry = error["retry"]
+    return RetryPolicy(
+        retryable=Retryable(retry["policy"]),
+        fixable_by=FixableBy(error["fixable_by"]),
+        base_delay=retry.get("base_delay", 1.0),
+        max_attempts=retry.get("max_attempts", 3),
+        idempotent_only=retry.get("idempotent_only", True),
+        action=RetryAction(retry["action"]) if retry.get("action") else None,
+        refresh=retry.get("refresh", ""),
+    )
+
+
+def build(documents: list[dict], version: str = "test") -> Index:
+    providers, entries, signatures = [], [], []
+    for document in documents:
+        p = document["provider"]
+        providers.append(
+            ProviderRow(p["slug"], p["layer"], tuple(p.get("api_hosts", ())),
+                        tuple(p.get("identifying_headers", ())),
+                        tuple(p.get("body_patterns", ())), p.get("generic", False))
+        )  # fmt: skip
+        for error in document.get("errors", ()):
+            pk = len(entries) + 1
+            entries.append(
+                EntryRow(pk, p["slug"], error["code"], error["title"],
+                         error.get("http_status"), error.get("category"),
+                         policy(error), tuple(error.get("aliases", ())),
+                         error.get("tier", "curated"))
+            )  # fmt: skip
+            for s in error.get("signatures", ()):
+                signatures.append(
+                    SignatureRow(pk, p["slug"], s.get("status"), s.get("code", ""),
+                                 s.get("header", ""), s.get("header_value", ""),
+                                 s.get("body_regex", ""), s.get("weight", 1.0))
+                )  # fmt: skip
+    return Index.from_rows(version, providers, entries, signatures)
+
+
+def shipped_test_index() -> Index:
+    return build(yaml.safe_load(KB.read_text(encoding="utf-8")))
