@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install migrate load run test lint format fixtures kb-lint bench check-deploy clean
+.PHONY: install migrate load run test lint format fixtures kb-lint eval bench check-deploy clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ fixtures: migrate
 kb-lint: migrate
 	$(PY) manage.py kb_load
 	$(PY) manage.py kb_lint
+
+# Replays the catalogue's examples and tests/data/responses/ (and ../shared/samples
+# when present) through the lookup and prints how often it is right, next to
+# urllib3's status list; fails below the thresholds in kb_eval.
+eval: load
+	$(PY) manage.py kb_eval --check
 
 bench: install
 	$(PY) bench/run.py
