@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import docs_pages, views
 from api.parts import PART_VIEWSETS
 from api.problems import problem_type
 
@@ -31,5 +31,6 @@ urlpatterns = [
     path("problems/<slug:slug>", problem_type, name="problem-type"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/retry/", docs_pages.retry_advice, name="docs-retry"),
     path("v1/", include(router.urls)),
 ]

@@ -205,7 +205,9 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ErrorKB API",
-    "DESCRIPTION": "Look up an error response and get back what it is and what to do.",
+    "DESCRIPTION": "Look up an error response and get back what it is and what to "
+    "do. How the retry advice is decided, what its confidence means and how it "
+    "compares with the official SDKs' retry rules: [/api/docs/retry/](/api/docs/retry/).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

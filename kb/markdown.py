@@ -32,6 +32,34 @@ def render_markdown(text: str) -> str:
     )
 
 
+INLINE_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "code",
+    "del",
+    "em",
+    "i",
+    "kbd",
+    "strong",
+    "sub",
+    "sup",
+}
+
+
+def render_inline_markdown(text: str) -> str:
+    """One line of markdown as sanitised inline HTML, without the paragraph around
+    it: for quick answers and other short text shown inside a sentence or a cell."""
+    html = render_markdown(text)
+    return nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+    ).strip()
+
+
 class RenderedMarkdownMixin:
     """Keeps ``<field>_html`` in step with each markdown field named in
     ``markdown_fields`` whenever the row is saved."""

@@ -53,7 +53,7 @@ class RuleSet:
         fault: str | None,
     ) -> tuple[str, str, str] | None:
         """(provider, class, what decided it) by the first provider in play whose
-        rules know a code, the fault or the status; None if none does."""
+        rules know a code, the status or the fault; None if none does."""
         codes = [c.lower() for c in codes]
         for slug in providers:
             rules = self.providers.get(slug)
@@ -62,10 +62,10 @@ class RuleSet:
             for code in codes:
                 if code in rules.codes:
                     return slug, rules.codes[code], f"code={code}"
-            if fault and fault.lower() in rules.faults:
-                return slug, rules.faults[fault.lower()], f"fault={fault}"
             if status in rules.statuses:
                 return slug, rules.statuses[status], f"status={status}"
+            if fault and fault.lower() in rules.faults:
+                return slug, rules.faults[fault.lower()], f"fault={fault}"
         return None
 
     def class_of(self, provider: str, code: str, status: int | None) -> str | None:

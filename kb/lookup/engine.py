@@ -186,7 +186,7 @@ class Answerer:
                               headers)  # fmt: skip
         advice = retry.advise(
             chain, headers, value, self.max_wait, self.now, message,
-            self.rules.signal_headers, self.rules.signal_fields,
+            self.rules.signal_headers, self.rules.signal_fields, status,
         )  # fmt: skip
         family = next(
             (v.detail.split(":", 1)[0] for v in chain[:1]
@@ -205,26 +205,15 @@ class Answerer:
             own = Verdict(
                 Decision.ENTRY, f"{entry.provider}/{entry.code}", entry.policy
             )
-            if (
-                cue
-                and ambiguous_limit(entry)
-                and cue[0].name in ("quota", "rate_limit")
-            ):
-                # "429" or RESOURCE_EXHAUSTED says a limit was hit, not which kind:
-                # the message tells a rate limit (wait) from a spent quota (pay).
-                return [Verdict(Decision.MESSAGE, f"{cue[0].name}:{cue[1]}",
-                                cue[0].policy), own]  # fmt: skip
+            if ambiguous_limit(entry):
+                # "429" or RESOURCE_EXHAUSTED says a limit was hit, not which kind: a
+                # refining reason ("quotaExceeded") or the message tells a rate limit
+                # (wait) from a spent quota (pay).
+                return [*limit_kind(codes, cue), own]
             return [own]
         last = self.status_verdict(status, fallback)
         chain: list[Verdict] = []
         structured = [s for s in codes if s.where.startswith(STRUCTURED)]
-        found = self.rules.classify(
-            self.in_play, [s.value for s in structured], status, fault
-        )
-        if found:
-            slug, name, detail = found
-            chain.append(Verdict(Decision.PROVIDER_RULES, f"{slug}:{name}:{detail}",
-                                 classes.CLASS_FAMILIES[name].policy))  # fmt: skip
         families_found = []
         self_evident = status in SELF_EVIDENT_STATUSES
         for signal in sorted(structured, key=family_rank):
@@ -233,6 +222,16 @@ class Answerer:
             if family := families.family_of_code(signal.value):
                 families_found.append((Decision.FAMILY, family, f"code={signal.value}"))
                 break
+        # AWS marks throttling as the sender's fault too, so the fault is read only
+        # when neither the SDK's lists nor the code's own words name a class.
+        found = self.rules.classify(
+            self.in_play, [s.value for s in structured], status,
+            None if families_found else fault,
+        )  # fmt: skip
+        if found:
+            slug, name, detail = found
+            chain.append(Verdict(Decision.PROVIDER_RULES, f"{slug}:{name}:{detail}",
+                                 classes.CLASS_FAMILIES[name].policy))  # fmt: skip
         if spent := retry.rate_limit_spent(headers):
             families_found.append((Decision.MESSAGE, families.RATE_LIMIT,
                                    f"header:{spent}"))  # fmt: skip
@@ -314,6 +313,18 @@ def ambiguous_limit(entry: Entry) -> bool:
     return entry.category in ("rate_limit", "quota") and (
         entry.policy.retryable is Retryable.CONDITIONAL or entry.generic
     )
+
+
+def limit_kind(codes: list[Signal], cue) -> list[Verdict]:
+    for signal in codes:
+        if match.field_key(signal.where) in match.REFINING_KEYS:
+            family = families.family_of_code(signal.value)
+            if family is not None and family.name in ("quota", "rate_limit"):
+                detail = f"{family.name}:code={signal.value}"
+                return [Verdict(Decision.FAMILY, detail, family.policy)]
+    if cue and cue[0].name in ("quota", "rate_limit"):
+        return [Verdict(Decision.MESSAGE, f"{cue[0].name}:{cue[1]}", cue[0].policy)]
+    return []
 
 
 def family_rank(signal: Signal) -> int:
@@ -436,6 +447,11 @@ def header_codes(headers: dict[str, str]) -> list[Signal]:
     query_error = headers.get("x-amzn-query-error", "")
     if query_error and (code := clean_code(query_error.split(";", 1)[0])):
         signals.append(Signal("header:x-amzn-query-error", code))
+    # gRPC over HTTP: the status travels in the grpc-status header (trailers-only
+    # responses), as a number from 0 to 16.
+    raw = headers.get("grpc-status", "")
+    if raw.isdigit() and int(raw) <= 16:
+        signals.append(Signal("header:grpc-status", raw))
     # OAuth bearer errors (RFC 6750 section 3) come in WWW-Authenticate, often with
     # no body at all: Bearer realm="example", error="invalid_token".
     challenge = headers.get("www-authenticate", "")

@@ -99,6 +99,7 @@ SERVER = Family("server", policy(RetryAction.RETRY, FixableBy.PROVIDER, 1.0))
 # Phrases that would be read into other families come first ("quota" before
 # "exceeded", "already exists" before "exists").
 CODE_WORDS: tuple[tuple[tuple[str, ...], Family], ...] = (
+    (("retryable",), UNAVAILABLE),  # "RetryableConflictException" says so itself
     (("in", "progress"), IN_PROGRESS),
     (("key", "in", "use"), IN_PROGRESS),
     (("already", "exists"), EXISTS),

@@ -18,7 +18,7 @@ from kb.lookup.types import Signal, Tier
 PRIMARY_BONUS = 0.5
 IN_PLAY_BONUS = 0.25
 OWN_STATUS_BONUS = 1.0  # an entry's own code found with the entry's own status
-REFINING_BONUS = 0.75  # a code from a field that refines a coarser one
+REFINING_BONUS = 1.25  # a refining code outranks another code's own-status bonus
 GENERIC_MAX = 1.0  # a generic entry scores no more than a plain status match
 
 # Fields whose code refines the error's main code (compared in lower case).

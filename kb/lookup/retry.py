@@ -21,7 +21,7 @@ import datetime
 import email.utils
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import re2
@@ -355,8 +355,13 @@ def explicit_signal(
     body: Any,
     signal_headers: Iterable[str],
     signal_fields: Iterable[str] = (),
+    status: int = 0,
 ) -> tuple[bool, str] | None:
     """The provider's own instruction, (retry?, where), if it gave one."""
+    if status == 413 and "retry-after" in headers:
+        # RFC 9110 section 15.5.14: a 413 with Retry-After says the condition is
+        # temporary and when the client may try again.
+        return True, "header:retry-after on a 413"
     for name in signal_headers:
         raw = headers.get(name)
         if raw is None:
@@ -389,7 +394,7 @@ def rate_limit_spent(headers: dict[str, str]) -> str | None:
     return None
 
 
-SIGNAL_RETRY = RetryPolicy(Retryable.ALWAYS, FixableBy.PROVIDER, 1.0, 3, True)
+SIGNAL_RETRY = RetryPolicy(Retryable.ALWAYS, FixableBy.PROVIDER, 1.0, 3, False)
 
 
 def advise(
@@ -401,6 +406,7 @@ def advise(
     message: str = "",
     signal_headers: Iterable[str] = (),
     signal_fields: Iterable[str] = (),
+    status: int = 0,
 ) -> RetryAdvice:
     """What to do about a response, from the candidate verdicts in decision order
     (the first decides) and the provider's explicit signal, which overrides them."""
@@ -412,14 +418,18 @@ def advise(
     policy = verdict.policy
     action = policy.resolved_action()
     source = verdict.source
-    signal = explicit_signal(headers, body, signal_headers, signal_fields)
+    signal = explicit_signal(headers, body, signal_headers, signal_fields, status)
     if signal is not None:
         should_retry, where = signal
         resends = action in RESENDING_ACTIONS
-        if should_retry and not resends:
-            notes.append(f"{where} asks for a retry; it overrides {verdict.source}")
-            policy = SIGNAL_RETRY if policy.retryable is Retryable.NEVER else policy
-            action = RetryAction.RETRY
+        if should_retry:
+            # The provider says this very request may be sent again.
+            if not resends:
+                notes.append(f"{where} asks for a retry; it overrides {verdict.source}")
+                action = RetryAction.RETRY
+                policy = SIGNAL_RETRY
+            else:
+                policy = replace(policy, idempotent_only=False)
         elif not should_retry and resends:
             notes.append(f"{where} says not to retry; it overrides {verdict.source}")
             action = RetryAction.DO_NOT_RETRY

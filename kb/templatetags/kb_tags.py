@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from kb.choices import FixableBy, Layer
 from kb.lookup.types import RetryAction
+from kb.markdown import render_inline_markdown
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def action_label(value: str) -> str:
         return RetryAction(value).label
     except ValueError:
         return str(value).replace("_", " ")
+
+
+@register.filter
+def inline_markdown(value: str) -> str:
+    """Short markdown (a quick answer, a table cell) as sanitised inline HTML."""
+    return mark_safe(render_inline_markdown(str(value or "")))  # sanitised by nh3
 
 
 @register.filter

@@ -4,10 +4,12 @@
 (as in ``lookup_kb.yaml``) and compiles them with ``Index.from_rows``.
 """
 
+from functools import cache
 from pathlib import Path
 
 import yaml
 
+from kb.content.documents import SAFE_LOADER
 from kb.lookup.index import EntryRow, Index, ProviderRow, SignatureRow
 from kb.lookup.types import FixableBy, Retryable, RetryAction, RetryPolicy
 
@@ -55,3 +57,30 @@ def build(documents: list[dict], version: str = "test") -> Index:
 
 def shipped_test_index() -> Index:
     return build(yaml.safe_load(KB.read_text(encoding="utf-8")))
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@cache
+def shipped_index() -> Index:
+    """The shipped catalogue (fixtures/) as an index, read once per test session
+    straight from the files: the engine needs no database to be tried on it."""
+    documents = []
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        if "provider" in data:
+            documents.append(data)
+    return build(documents, "shipped")
+
+
+def shipped_examples() -> list[tuple[str, dict, str]]:
+    """(provider, headers, body) of every example in the shipped catalogue."""
+    found = []
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        for error in data.get("errors", ()) if "provider" in data else ():
+            for example in error.get("examples", ()):
+                found.append((data["provider"]["slug"], example.get("headers") or {},
+                              example.get("body") or "", example["status"]))  # fmt: skip
+    return found

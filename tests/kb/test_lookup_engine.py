@@ -242,11 +242,16 @@ class ExplicitSignalTests:
 
 class UnknownCodeTests:
     def test_aws_sender_fault_means_do_not_retry(self):
-        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchThing</Code>"
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>FrobnicatorMismatch</Code>"
                 "<Message>x</Message></Error></ErrorResponse>")  # fmt: skip
-        result = find(503, body, provider="aws")
+        result = find(400, body, provider="aws")
         assert result.retry.action == "do_not_retry"
         assert result.retry.source == "provider_rules:aws:never:fault=Sender"
+
+    def test_a_throttling_code_is_not_read_as_the_senders_fault(self):
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttled</Code>"
+                "<Message>x</Message></Error></ErrorResponse>")  # fmt: skip
+        assert find(400, body, provider="aws").retry.action == "retry"
 
     def test_aws_throttling_code_from_the_sdk_list(self):
         result = find(400, {"__type": "BandwidthLimitExceeded"}, provider="aws")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.markdown import render_markdown
+from kb.markdown import render_inline_markdown, render_markdown
 from kb.models import FAQ, Category, Cause, ErrorCode, Fix, Guide, Note, Provider, Step
 from tests.factories import make_error
 
@@ -59,3 +59,17 @@ class EveryFieldTests:
                 assert_safe(html)
                 checked += 1
         assert checked == 12
+
+
+class InlineMarkdownTests:
+    def test_code_spans_without_a_paragraph(self):
+        html = render_inline_markdown("Wait for `Retry-After`, then *retry*.")
+        assert html == "Wait for <code>Retry-After</code>, then <em>retry</em>."
+
+    def test_blocks_and_script_are_dropped(self):
+        from kb.markdown import render_inline_markdown
+
+        html = render_inline_markdown(
+            "# Title\n\n<script>alert(1)</script> [x](javascript:y)"
+        )
+        assert "<h1" not in html and "<script" not in html and "javascript:" not in html
