@@ -1,6 +1,6 @@
 import django_filters
 
-from kb.choices import Retryable, State
+from kb.choices import Retryable, State, Tier
 from kb.models import ErrorCode
 
 
@@ -9,6 +9,7 @@ class ErrorCodeFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category__slug")
     http_status = django_filters.NumberFilter()
     retryable = django_filters.ChoiceFilter(choices=Retryable.choices)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices)
     published = django_filters.BooleanFilter(method="filter_published")
     search = django_filters.CharFilter(method="filter_search")
 
@@ -19,6 +20,7 @@ class ErrorCodeFilter(django_filters.FilterSet):
             "category",
             "http_status",
             "retryable",
+            "tier",
             "published",
             "search",
         ]

@@ -25,6 +25,7 @@ from kb.lookup.types import (
     ProviderSource,
     RetryAction,
     RetryAdvice,
+    Tier,
 )
 from kb.models import ErrorCode
 
@@ -33,14 +34,36 @@ from kb.models import ErrorCode
 def entry_details(error_id: int, version: str) -> dict:
     """Causes, fixes and steps of one entry as the API shows them (``version`` only
     keys the cache)."""
-    error = ErrorCode.objects.with_details().filter(pk=error_id).first()
+    error = ErrorCode.objects.select_related("category").filter(pk=error_id).first()
     if error is None:
-        return {"url": None, "causes": [], "fixes": [], "steps": []}
+        return {
+            "url": None,
+            "causes": [],
+            "fixes": [],
+            "steps": [],
+            "advice_from": None,
+        }
+    # A reference entry has the facts only: its family's general entry speaks for
+    # its causes, fixes and steps, and the answer says so.
+    source = error
+    if (
+        error.tier == Tier.REFERENCE
+        and error.category
+        and error.category.general_entry_id
+    ):
+        source = (
+            ErrorCode.objects.filter(pk=error.category.general_entry_id).first()
+            or error
+        )
+    source = ErrorCode.objects.with_details().get(pk=source.pk)
     return {
         "url": error.get_absolute_url(),
-        "causes": CauseSerializer(error.causes.all(), many=True).data,
-        "fixes": FixSerializer(error.fixes.all(), many=True).data,
-        "steps": StepSerializer(error.steps.all(), many=True).data,
+        "causes": CauseSerializer(source.causes.all(), many=True).data,
+        "fixes": FixSerializer(source.fixes.all(), many=True).data,
+        "steps": StepSerializer(source.steps.all(), many=True).data,
+        "advice_from": None
+        if source is error or source.pk == error.pk
+        else f"{source.provider.slug}/{source.code}",
     }
 
 
@@ -146,6 +169,12 @@ class LookupOutputSerializer(serializers.Serializer):
     causes = serializers.ListField(child=serializers.DictField())
     fixes = serializers.ListField(child=serializers.DictField())
     steps = serializers.ListField(child=serializers.DictField())
+    advice_from = serializers.CharField(
+        allow_null=True,
+        help_text="When the match is a reference entry (facts only), the curated "
+        "entry of its family whose causes, fixes and steps are given as general "
+        "advice.",
+    )
     notes = serializers.ListField(child=serializers.CharField())
 
 
@@ -227,5 +256,6 @@ def render_lookup(result: LookupResult, lookup_id, version: str) -> dict:
         "causes": main.get("causes", []),
         "fixes": main.get("fixes", []),
         "steps": main.get("steps", []),
+        "advice_from": main.get("advice_from"),
         "notes": list(result.notes),
     }

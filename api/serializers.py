@@ -92,9 +92,9 @@ class ErrorCodeListSerializer(serializers.ModelSerializer):
     class Meta:
         model = ErrorCode
         fields = ["id", "provider", "code", "http_status", "title", "summary", "category",
-                  "retryable", "fixable_by", "severity", "state", "updated_at", "url",
-                  "api_url"]  # fmt: skip
-        read_only_fields = ["updated_at"]
+                  "retryable", "fixable_by", "severity", "tier", "product", "state",
+                  "updated_at", "url", "api_url"]  # fmt: skip
+        read_only_fields = ["updated_at", "tier"]
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -139,8 +139,12 @@ class ErrorCodeDetailSerializer(ErrorCodeListSerializer):
         ]  # fmt: skip
 
     def get_retry(self, obj) -> dict:
+        advice = obj.retry_advice()
         return {
             "retryable": obj.retryable,
+            "action": str(advice.action),
+            "refresh": advice.refresh,
+            "fix_by": str(advice.fix_by) if advice.fix_by else None,
             "base_delay": obj.retry_base_delay,
             "max_attempts": obj.retry_max_attempts,
             "idempotent_only": obj.retry_idempotent_only,

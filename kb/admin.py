@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from kb.choices import State
+from kb.choices import State, Tier
 from kb.models import (
     FAQ,
     Category,
@@ -101,9 +101,9 @@ class ExampleInline(PartInline):
 @admin.register(ErrorCode)
 class ErrorCodeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "provider", "http_status", "category", "retryable",
-                    "state", "updated_at"]  # fmt: skip
-    list_filter = ["state", "provider", "category", "retryable", "fixable_by", "severity",
-                   "http_status"]  # fmt: skip
+                    "tier", "state", "updated_at"]  # fmt: skip
+    list_filter = ["state", "tier", "provider", "category", "retryable", "fixable_by",
+                   "severity", "http_status"]  # fmt: skip
     list_select_related = ["provider", "category"]
     search_fields = ["code", "title", "aliases"]
     autocomplete_fields = ["provider", "category", "related"]
@@ -113,13 +113,42 @@ class ErrorCodeAdmin(SimpleHistoryAdmin):
                ExampleInline]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["provider", "code", "http_status", "title", "summary", "category",
-                           "state"]}),
+                           "product", "state", "tier"]}),
         ("Explanation", {"fields": ["meaning", "symptoms", "severity", "fixable_by"]}),
-        ("Retry", {"fields": ["retryable", "retry_notes", "retry_base_delay",
-                              "retry_max_attempts", "retry_idempotent_only"]}),
+        ("Retry", {"fields": ["retryable", "retry_action", "retry_refresh", "retry_notes",
+                              "retry_base_delay", "retry_max_attempts",
+                              "retry_idempotent_only"]}),
         ("Playbook", {"fields": ["playbook_minutes_min", "playbook_minutes_max"]}),
         ("Links and sources", {"fields": ["aliases", "related", "sources", "verified_on"]}),
     ]  # fmt: skip
+
+    readonly_fields = ["tier"]
+    change_list_template = "admin/kb/errorcode/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        # An edited reference entry is an editor's entry from now on: kb_load leaves
+        # it alone and kb_dump writes it with the provider's curated entries.
+        if change and obj.tier == Tier.REFERENCE:
+            obj.tier = Tier.CURATED
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        worklist = path("curation/", self.admin_site.admin_view(self.worklist_view),
+                        name="kb_errorcode_curation")  # fmt: skip
+        return [worklist, *super().get_urls()]
+
+    def worklist_view(self, request):
+        """Reference entries that lookups matched, most matched first: the ones to
+        deepen into curated entries next."""
+        hits = LookupEvent.objects.reference_hits(days=90)[:200]
+        errors = ErrorCode.objects.select_related("provider", "category").in_bulk(
+            [row["matched"] for row in hits]
+        )
+        rows = [{**row, "error": errors[row["matched"]]} for row in hits
+                if row["matched"] in errors]  # fmt: skip
+        context = {**self.admin_site.each_context(request), "rows": rows,
+                   "title": "Curation worklist", "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/kb/curation_worklist.html", context)
 
     @admin.action(description="Publish the selected errors")
     def publish(self, request, queryset):

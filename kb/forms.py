@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from kb.choices import Retryable
+from kb.choices import Retryable, Tier
 from kb.models import Category, Provider
 
 # The Diagnose form reads at most this much of a pasted body; the engine itself
@@ -50,6 +50,31 @@ class ErrorFilterForm(forms.Form):
             queryset = queryset.filter(retryable=data["retryable"])
         for name in ("category", "provider"):
             if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        return queryset
+
+
+class CodeTableForm(forms.Form):
+    """Filters of a provider's table of every code it documents."""
+
+    q = forms.CharField(required=False, max_length=100, label="Code contains")
+    status = forms.ChoiceField(choices=STATUS_CLASSES, required=False)
+    tier = forms.ChoiceField(choices=[("", "Any"), *Tier.choices], required=False)
+    retryable = forms.ChoiceField(
+        choices=[("", "Retry: any"), *Retryable.choices], required=False
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.filter(code_key__contains=data["q"].lower())
+        if data["status"]:
+            low = int(data["status"]) * 100
+            queryset = queryset.filter(http_status__gte=low, http_status__lt=low + 100)
+        for name in ("tier", "retryable"):
+            if data[name]:
                 queryset = queryset.filter(**{name: data[name]})
         return queryset
 

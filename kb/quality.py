@@ -40,8 +40,18 @@ class ProviderRow:
 
 
 @dataclass
+class ReferenceRow:
+    slug: str
+    entries: int = 0
+    with_status: int = 0
+    with_class: int = 0  # a retry class other than "it depends"
+    sourced: int = 0
+
+
+@dataclass
 class Report:
     rows: list[ProviderRow] = field(default_factory=list)
+    reference: list[ReferenceRow] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
     @property
@@ -107,6 +117,7 @@ def check() -> Report:
     report = Report()
     errors = (
         ErrorCode.objects.published()
+        .curated()
         .select_related("provider")
         .prefetch_related("steps")
         .annotate(
@@ -144,6 +155,7 @@ def check() -> Report:
                 f"{row.slug}: {row.examples} example(s); every provider needs "
                 f"{MIN_EXAMPLES_PER_PROVIDER}"
             )
+    check_reference(report)
     providers = Provider.objects.filter(Q(errors__state="published")).distinct().count()
     totals = report.totals
     for name, value, minimum in (
@@ -156,3 +168,34 @@ def check() -> Report:
                 f"catalogue: {value} {name}; at least {minimum} needed"
             )
     return report
+
+
+def check_reference(report: Report) -> None:
+    """Reference entries have rules of their own: facts, not depth. Each needs a
+    family (its category) and a link to the provider's text; the table counts
+    those with a status and a retry class."""
+    rows: dict[str, ReferenceRow] = {}
+    entries = (
+        ErrorCode.objects.published()
+        .reference()
+        .values_list(
+            "provider__slug",
+            "code",
+            "http_status",
+            "retryable",
+            "category_id",
+            "sources",
+        )  # fmt: skip
+        .order_by("provider__slug", "code_key")
+    )
+    for slug, code, status, retryable, category, sources in entries.iterator():
+        row = rows.setdefault(slug, ReferenceRow(slug))
+        row.entries += 1
+        row.with_status += status is not None
+        row.with_class += retryable != "conditional"
+        row.sourced += bool(sources)
+        if not sources:
+            report.violations.append(f"{slug}/{code} (reference): no source link")
+        if category is None:
+            report.violations.append(f"{slug}/{code} (reference): no family")
+    report.reference = list(rows.values())

@@ -12,6 +12,14 @@ class ErrorCodeQuerySet(models.QuerySet):
         """Entries the public may see."""
         return self.filter(state="published")
 
+    def curated(self):
+        """Entries written by editors."""
+        return self.filter(tier="curated")
+
+    def reference(self):
+        """Entries imported from the providers' own lists (facts only)."""
+        return self.filter(tier="reference")
+
     def visible_to(self, user):
         """Everything for staff and editors (drafts get a banner), published entries
         otherwise."""
@@ -79,8 +87,14 @@ class ErrorCodeQuerySet(models.QuerySet):
         words = re.findall(r"\w+", query.lower())[:8]
         if not words:
             return self.none()
+        # An exact code first; among equals, the curated entry before the imported
+        # reference entry for the same words.
         exact = Case(
             When(code_key=query.lower(), then=Value(10.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        ) + Case(
+            When(tier="curated", then=Value(1.0)),
             default=Value(0.0),
             output_field=FloatField(),
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +21,9 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from kb import events
 from kb.choices import State
-from kb.forms import DiagnoseForm, ErrorFilterForm, FeedbackForm
+from kb.forms import CodeTableForm, DiagnoseForm, ErrorFilterForm, FeedbackForm
 from kb.indexing import lookup
-from kb.lookup.types import LookupInputError, LookupRequest
+from kb.lookup.types import LookupInputError, LookupRequest, Tier
 from kb.models import (
     Category,
     ErrorCode,
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 COMMON_ERRORS = 8
 SEARCH_RESULTS = 50
+CODES_PER_PAGE = 100
 PAGE_CACHE_SECONDS = 600
 
 
@@ -186,11 +188,21 @@ def error_list(request, queryset, omit: str):
 @conditional_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider, slug=slug)
-    form, errors = error_list(request, provider.errors.all(), omit="provider")
+    form, errors = error_list(request, provider.errors.curated(), omit="provider")
+    codes_form = CodeTableForm(request.GET or None)
+    codes = codes_form.filter(
+        provider.errors.visible_to(request.user).order_by("code_key")
+    ).only("code", "http_status", "title", "tier", "retryable", "provider_id", "state")
+    page = Paginator(codes, CODES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "provider": provider,
         "form": form,
         "errors": errors.select_related("category"),
+        "codes_form": codes_form,
+        "codes": page,
+        "page_query": query.urlencode(),
     }
     return render(request, "kb/provider.html", context)
 
@@ -198,7 +210,7 @@ def provider_detail(request, slug):
 @conditional_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    form, errors = error_list(request, category.errors.all(), omit="category")
+    form, errors = error_list(request, category.errors.curated(), omit="category")
     errors = errors.select_related("provider").order_by(
         "provider__position", "provider__name", *errors.query.order_by
     )
@@ -206,6 +218,7 @@ def category_detail(request, slug):
         "category": category,
         "form": form,
         "errors": errors,
+        "reference_count": category.errors.published().reference().count(),
         "guides": published_guides().filter(categories=category),
     }
     return render(request, "kb/category.html", context)
@@ -239,7 +252,23 @@ def error_detail(request, provider, code):
         "api_url": f"/api/v1/errors/{error.provider.slug}/{error.code}/",
         "feedback": request.GET.get("feedback"),
     }
+    if error.tier == Tier.REFERENCE:
+        context["general"] = general_advice(error)
+        return render(request, "kb/reference_error.html", context)
     return render(request, "kb/error.html", context)
+
+
+def general_advice(error: ErrorCode) -> ErrorCode | None:
+    """The curated entry whose causes and fixes stand for a reference entry's
+    family (its category's general entry)."""
+    if error.category is None or error.category.general_entry_id is None:
+        return None
+    return (
+        ErrorCode.objects.published()
+        .with_details()
+        .filter(pk=error.category.general_entry_id)
+        .first()
+    )
 
 
 @conditional_page

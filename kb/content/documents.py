@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from kb.content import schema
+from kb.content.reference import check_reference_file
 from kb.content.schema import ContentError, check_map
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -52,7 +53,7 @@ def read_document(path: Path) -> Document:
                 ContentError(name, entry, reason) for entry, reason in checker(data)
             ]
             return doc
-    reason = "needs a top-level 'provider', 'categories' or 'guides' key"
+    reason = "needs a top-level 'provider', 'reference', 'categories' or 'guides' key"
     return Document(path, "", {}, [ContentError(name, "(file)", reason)])
 
 
@@ -132,10 +133,16 @@ def check_list_file(key: str, spec: schema.Spec):
 
 CHECKERS = {
     "provider": check_provider_file,
+    "reference": check_reference_file,
     "categories": check_list_file("categories", schema.CATEGORY),
     "guides": check_list_file("guides", schema.GUIDE),
 }
 
 
 def fixture_paths(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    """The curated files, then the generated reference files (reference/)."""
+    curated = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    reference = sorted(
+        p for p in (directory / "reference").glob("*.yaml") if p.is_file()
+    )
+    return curated + reference

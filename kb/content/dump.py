@@ -12,6 +12,7 @@ import yaml
 from django.db.models import F
 
 from kb.content import schema
+from kb.lookup.types import Tier
 from kb.models import Category, ErrorCode, Guide, Provider
 
 
@@ -92,6 +93,7 @@ def dump_error(error: ErrorCode) -> dict:
         "related": sorted(error_ref(r) for r in error.related.all()),
         "sources": error.sources,
         "verified_on": error.verified_on,
+        "product": error.product,
         "playbook_minutes": minutes if None not in minutes else None,
         "causes": [
             {"likelihood": label(schema.LIKELIHOOD, c.likelihood), "text": c.text}
@@ -124,7 +126,7 @@ def dump_error(error: ErrorCode) -> dict:
 
 def dump_provider(provider: Provider) -> str:
     errors = (
-        ErrorCode.objects.filter(provider=provider)
+        ErrorCode.objects.filter(provider=provider, tier=Tier.CURATED)
         .select_related("provider", "category")
         .prefetch_related(
             "causes", "fixes", "steps", "faqs", "notes", "signatures", "examples",
@@ -149,8 +151,11 @@ def dump_provider(provider: Provider) -> str:
 
 def dump_categories() -> str:
     return to_yaml({"categories": [
-        compact({"slug": c.slug, "name": c.name, "summary": c.summary, "guide": c.guide})
-        for c in Category.objects.order_by("position", "slug")
+        compact({"slug": c.slug, "name": c.name, "summary": c.summary,
+                 "general_entry": error_ref(c.general_entry) if c.general_entry else None,
+                 "guide": c.guide})
+        for c in Category.objects.select_related("general_entry__provider")
+        .order_by("position", "slug")
     ]})  # fmt: skip
 
 
@@ -183,5 +188,5 @@ def dump_all(directory: Path) -> dict[str, int]:
             dump_provider(provider), encoding="utf-8"
         )
         counts["providers"] += 1
-        counts["errors"] += provider.errors.count()
+        counts["errors"] += provider.errors.filter(tier=Tier.CURATED).count()
     return counts

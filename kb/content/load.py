@@ -14,9 +14,10 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from kb.content import schema
+from kb.content import reference, schema
 from kb.content.documents import Document, read_document
 from kb.content.schema import ContentError, ContentInvalid
+from kb.lookup.types import Tier
 from kb.models import (
     FAQ,
     Category,
@@ -67,6 +68,7 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
     by_kind: dict[str, list[Document]] = {
         "categories": [],
         "provider": [],
+        "reference": [],
         "guides": [],
     }
     for doc in documents:
@@ -81,8 +83,11 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
         if prune_providers:
             slugs = [doc.data["provider"]["slug"] for doc in by_kind["provider"]]
             loader.delete(Provider.objects.exclude(slug__in=slugs), "provider")
+        for doc in by_kind["reference"]:
+            loader.load_reference(doc)
         for doc in by_kind["provider"]:
             loader.link_related(doc)
+        loader.link_general_entries(by_kind["categories"])
         for doc in by_kind["guides"]:
             loader.load_guides(doc)
         if loader.problems:
@@ -166,7 +171,9 @@ class Loader:
             self.load_error(doc, entry, error, item)
         keep = {item["code"].lower() for item in items}
         self.delete(
-            ErrorCode.objects.filter(provider=provider).exclude(code_key__in=keep),
+            ErrorCode.objects.filter(provider=provider, tier=Tier.CURATED).exclude(
+                code_key__in=keep
+            ),
             "error",
         )
 
@@ -187,6 +194,7 @@ class Loader:
         retry = {**schema.RETRY_DEFAULTS, **item["retry"]}
         minutes = item.get("playbook_minutes") or [None, None]
         values = {
+            "tier": Tier.CURATED,
             "code": item["code"],
             "title": item["title"],
             "summary": item["summary"],
@@ -209,6 +217,7 @@ class Loader:
             "aliases": item.get("aliases") or [],
             "sources": item.get("sources") or [],
             "verified_on": item.get("verified_on"),
+            "product": item.get("product") or "",
             "playbook_minutes_min": minutes[0],
             "playbook_minutes_max": minutes[1],
         }
@@ -251,6 +260,79 @@ class Loader:
         if self.parts_changed:
             # The page's "last updated" covers its causes, fixes, steps and the rest.
             ErrorCode.objects.filter(pk=error.pk).update(updated_at=timezone.now())
+
+    def load_reference(self, doc: Document) -> None:
+        """Upsert a provider's reference entries in bulk (thousands of rows): only
+        those whose facts changed since the last load are written, and a code a
+        curated entry holds is left to it."""
+        head = doc.data["reference"]
+        provider = Provider.objects.filter(slug=head["provider"]).first()
+        if provider is None:
+            self.problems.append(ContentError(doc.path.name, "reference",
+                                              f"no provider '{head['provider']}'"))  # fmt: skip
+            return
+        curated = set(
+            ErrorCode.objects.filter(provider=provider)
+            .exclude(tier=Tier.REFERENCE)
+            .values_list("code_key", flat=True)
+        )
+        known = dict(
+            ErrorCode.objects.filter(
+                provider=provider, tier=Tier.REFERENCE
+            ).values_list("code_key", "loaded_hash")
+        )
+        docs_url = head.get("docs_url") or provider.docs_url
+        template = head.get("link_template", "")
+        wanted: dict[str, dict] = {}
+        for item in doc.data.get("errors") or []:
+            facts = reference.Facts.from_item(item)
+            key = facts.code.lower()
+            if key in curated:
+                self.report.unchanged["reference (curated wins)"] += 1
+                continue
+            link = reference.link_for(facts, template, docs_url)
+            values = reference.entry_values(facts, provider.name, head["source"], link)
+            wanted[key] = {**values, "loaded_hash": reference.values_hash(values)}
+        changed = {k: v for k, v in wanted.items() if known.get(k) != v["loaded_hash"]}
+        self.report.unchanged["reference"] += len(wanted) - len(changed)
+        rows = {e.code_key: e for e in ErrorCode.objects.filter(
+            provider=provider, tier=Tier.REFERENCE, code_key__in=list(changed))}  # fmt: skip
+        creates, updates = [], []
+        for key, values in changed.items():
+            error = rows.get(key) or ErrorCode(provider=provider, code_key=key)
+            slug = values.pop("category_slug")
+            error.category = self.categories.get(slug) if slug else None
+            for name, value in values.items():
+                setattr(error, name, value)
+            error.render_markdown_fields()
+            (updates if error.pk else creates).append(error)
+        ErrorCode.objects.bulk_create(creates, batch_size=1000)
+        if updates:
+            fields = [*REFERENCE_FIELDS, "category", "meaning_html", "loaded_hash"]
+            ErrorCode.objects.bulk_update(updates, fields, batch_size=1000)
+            ErrorCode.objects.filter(pk__in=[e.pk for e in updates]).update(
+                updated_at=timezone.now()
+            )
+        self.report.created["reference"] += len(creates)
+        self.report.updated["reference"] += len(updates)
+        stale = ErrorCode.objects.filter(
+            provider=provider, tier=Tier.REFERENCE
+        ).exclude(code_key__in=list(wanted))
+        self.report.deleted["reference"] += stale.delete()[1].get("kb.ErrorCode", 0)
+
+    def link_general_entries(self, docs: list[Document]) -> None:
+        """Each category's general entry (``general_entry: http/429``)."""
+        for doc in docs:
+            for item in doc.data["categories"]:
+                category = self.categories.get(item["slug"])
+                ref = item.get("general_entry")
+                targets = self.resolve_refs(doc, f"categories ({item['slug']})",
+                                            [ref] if ref else [])  # fmt: skip
+                pk = targets[0] if targets else None
+                if category is not None and category.general_entry_id != pk:
+                    category.general_entry_id = pk
+                    category.save(update_fields=["general_entry"])
+                    self.report.updated["category"] += 1
 
     def sync_parts(self, error, related_name, model, items: list[dict]) -> list:
         """Match an error's parts to the file by position; returns them in order."""
@@ -341,6 +423,14 @@ class Loader:
                 if set(targets) != set(manager.values_list("pk", flat=True)):
                     manager.set(targets)
         self.delete(Guide.objects.exclude(slug__in=[i["slug"] for i in items]), "guide")
+
+
+# The fields entry_values sets (but the category, given by slug).
+REFERENCE_FIELDS = [
+    "code", "title", "summary", "meaning", "http_status", "fixable_by", "severity",
+    "retryable", "retry_action", "retry_idempotent_only", "aliases", "product",
+    "sources", "tier", "state",
+]  # fmt: skip
 
 
 def current_value(obj: models.Model, name: str) -> Any:

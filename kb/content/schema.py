@@ -227,6 +227,7 @@ ERROR: Spec = {
     "related": (False, list_of(is_error_ref)),
     "sources": (False, list_of(is_url)),
     "verified_on": (False, is_date),
+    "product": (False, is_str),
     "playbook_minutes": (False, is_minutes),
     **{name: (False, lambda v: None if isinstance(v, list) else "must be a list")
        for name in PARTS},
@@ -235,6 +236,7 @@ CATEGORY: Spec = {
     "slug": (True, is_str),
     "name": (True, is_str),
     "summary": (False, is_text),
+    "general_entry": (False, is_error_ref),
     "guide": (False, is_text),
 }
 GUIDE: Spec = {

@@ -100,6 +100,16 @@ class Category(RenderedMarkdownMixin, models.Model):
         help_text="Markdown: how to recognise this family, the first step, the traps.",
     )
     guide_html = models.TextField(blank=True, editable=False)
+    general_entry = models.ForeignKey(
+        "ErrorCode",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The curated entry whose causes and fixes are this family's general "
+        "advice, shown on reference entries of the family (e.g. http/429 for rate "
+        "limiting).",
+    )
     position = models.PositiveSmallIntegerField(default=100)
 
     history = HistoricalRecords()
@@ -203,6 +213,18 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
         help_text="URLs of the provider's documentation for the facts stated here.",
     )
     verified_on = models.DateField(null=True, blank=True)
+    product = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The provider's product or service the code belongs to (an AWS "
+        "service, a Twilio product), when the provider has several.",
+    )
+    loaded_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A hash of the entry as kb_load last wrote it from fixtures/.",
+    )
     tier = models.CharField(
         max_length=10,
         choices=Tier.choices,
@@ -219,7 +241,9 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
     )
 
     objects = ErrorCodeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "code_key"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "code_key", "loaded_hash"]
+    )
     markdown_fields = ("meaning", "symptoms", "retry_notes")
 
     class Meta:
@@ -280,6 +304,7 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
                 fields=["provider", "http_status"], name="kb_error_provider_status"
             ),
             models.Index(fields=["http_status"], name="kb_error_status"),
+            models.Index(fields=["provider", "tier", "code_key"], name="kb_error_tier"),
         ]
 
     def __str__(self):

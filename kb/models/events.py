@@ -1,9 +1,11 @@
 """What happens at run time: lookups and the feedback on them."""
 
 import uuid
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from kb.models.base import STATUS_VALIDATORS
 from kb.models.catalogue import ErrorCode
@@ -32,6 +34,16 @@ class LookupEventQuerySet(models.QuerySet):
                 codes=Subquery(latest_codes),
             )
             .order_by("-count", "-last_seen")
+        )
+
+    def reference_hits(self, days: int = 90):
+        """Reference entries by how often lookups matched them lately."""
+        since = timezone.now() - timedelta(days=days)
+        return (
+            self.filter(created_at__gte=since, matched__tier="reference")
+            .values("matched")
+            .annotate(count=Count("id"), last_seen=Max("created_at"))
+            .order_by("-count", "matched")
         )
 
     def unknown_providers(self):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.content import reference
 from kb.content.documents import SAFE_LOADER
 from kb.lookup.index import EntryRow, Index, ProviderRow, SignatureRow
 from kb.lookup.types import FixableBy, Retryable, RetryAction, RetryPolicy
@@ -64,14 +65,37 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 @cache
 def shipped_index() -> Index:
-    """The shipped catalogue (fixtures/) as an index, read once per test session
-    straight from the files: the engine needs no database to be tried on it."""
-    documents = []
+    """The shipped catalogue (fixtures/, reference entries included) as an index,
+    read once per test session straight from the files: the engine needs no
+    database to be tried on it."""
+    documents = {}
     for path in sorted(FIXTURES.glob("*.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         if "provider" in data:
-            documents.append(data)
-    return build(documents, "shipped")
+            documents[data["provider"]["slug"]] = data
+    for path in sorted((FIXTURES / "reference").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        head = data["reference"]
+        document = documents[head["provider"]]
+        curated = {e["code"].lower() for e in document.get("errors", ())}
+        name = document["provider"]["name"]
+        docs_url = head.get("docs_url") or document["provider"].get("docs_url", "")
+        for item in data["errors"]:
+            facts = reference.Facts.from_item(item)
+            if facts.code.lower() in curated:
+                continue
+            link = reference.link_for(facts, head.get("link_template", ""), docs_url)
+            values = reference.entry_values(facts, name, head["source"], link)
+            document.setdefault("errors", []).append(
+                {"code": values["code"], "title": values["title"],
+                 "http_status": values["http_status"],
+                 "category": values["category_slug"], "fixable_by": values["fixable_by"],
+                 "aliases": values["aliases"], "tier": "reference",
+                 "retry": {"policy": values["retryable"],
+                           "action": values["retry_action"] or None,
+                           "idempotent_only": values["retry_idempotent_only"]}}
+            )  # fmt: skip
+    return build(list(documents.values()), "shipped")
 
 
 def shipped_examples() -> list[tuple[str, dict, str]]:

@@ -22,6 +22,17 @@ class Command(BaseCommand):
             "(full: playbook of 5+ steps, 2+ with tips, time, symptoms, 3+ FAQs; "
             "signatures/sourced: entries with at least one)"
         )
+        if report.reference:
+            columns = ("entries", "with_status", "with_class", "sourced")
+            self.stdout.write("")
+            self.stdout.write(
+                f"{'reference':<18}" + "".join(f"{c:>13}" for c in columns)
+            )
+            for row in report.reference:
+                cells = "".join(f"{getattr(row, c):>13}" for c in columns)
+                self.stdout.write(f"{row.slug:<18}{cells}")
+            total = sum(row.entries for row in report.reference)
+            self.stdout.write(f"{'total':<18}{total:>13}")
         for violation in report.violations:
             self.stderr.write(violation)
         if report.violations:
