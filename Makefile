@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install migrate load run test lint format fixtures kb-lint eval bench check-deploy clean
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(INSTALLED): requirements.txt requirements-dev.txt requirements-import.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -4,6 +4,12 @@ Rows are matched by natural key: providers, categories and guides by slug, error
 by (provider, code), the parts of an error by their position in the file. A row is
 saved only when a value differs, so loading twice changes nothing (and writes no
 history); anything a file no longer lists is removed.
+
+The running database is the source of truth for what editors change in the admin:
+each entry remembers a digest of itself as the last load left it. An entry edited
+since then is neither overwritten nor deleted; the load keeps it and reports it (a
+conflict when the file changed too), unless the operator chose ``prefer_files`` or
+``prefer_db``. ``kb_dump`` then writes the edits back to the files for review.
 """
 
 from collections import Counter
@@ -16,6 +22,7 @@ from django.utils import timezone
 
 from kb.content import reference, schema
 from kb.content.documents import Document, read_document
+from kb.content.dump import ENTRY_PARTS, entry_item, item_digest
 from kb.content.schema import ContentError, ContentInvalid
 from kb.lookup.types import Tier
 from kb.models import (
@@ -39,6 +46,9 @@ class LoadReport:
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    # Entries changed in the admin since the last load, left as they are:
+    kept: list[str] = field(default_factory=list)  # the files did not change them
+    conflicts: list[str] = field(default_factory=list)  # the files changed them too
 
     @property
     def changed(self) -> bool:
@@ -55,12 +65,21 @@ class LoadReport:
         ]
 
 
-def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
+PREFER = ("", "files", "db")
+
+
+def load_files(
+    paths: list[Path], prune_providers: bool = False, prefer: str = ""
+) -> LoadReport:
     """Check every file, then write them all or nothing.
 
     With ``prune_providers`` (loading the whole fixtures directory) a provider that
-    no file names any more is removed with its errors.
+    no file names any more is removed with its errors. ``prefer`` settles entries
+    edited in the admin since the last load: "" keeps them and reports them,
+    "files" overwrites (or deletes) them, "db" keeps them without a word.
     """
+    if prefer not in PREFER:
+        raise ValueError(f"prefer must be one of {PREFER}")
     documents = [read_document(path) for path in paths]
     problems = [problem for doc in documents for problem in doc.errors]
     if problems:
@@ -75,7 +94,7 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
         by_kind[doc.kind].append(doc)
     report = LoadReport()
     with transaction.atomic():
-        loader = Loader(report)
+        loader = Loader(report, prefer)
         for doc in by_kind["categories"]:
             loader.load_categories(doc)
         for doc in by_kind["provider"]:
@@ -92,12 +111,16 @@ def load_files(paths: list[Path], prune_providers: bool = False) -> LoadReport:
             loader.load_guides(doc)
         if loader.problems:
             raise ContentInvalid(loader.problems)
+        loader.remember_loaded()
     return report
 
 
 class Loader:
-    def __init__(self, report: LoadReport):
+    def __init__(self, report: LoadReport, prefer: str = ""):
         self.report = report
+        self.prefer = prefer
+        self.loaded: dict[int, str] = {}  # entry id -> digest of its file item
+        self.kept: set[tuple[str, str]] = set()  # (provider, code_key) left alone
         self.parts_changed = 0
         self.natural_keys: dict[tuple[str, str], int] | None = None  # once all are in
         self.problems: list[ContentError] = []
@@ -160,22 +183,87 @@ class Loader:
         self.upsert(provider, values, "provider")
         existing = {
             e.code_key: e
-            for e in ErrorCode.objects.filter(provider=provider).prefetch_related(
-                "causes", "fixes", "steps", "faqs", "notes", "signatures", "examples"
-            )
+            for e in ErrorCode.objects.filter(provider=provider)
+            .select_related("provider", "category")
+            .prefetch_related(*ENTRY_PARTS)
         }
         items = doc.data.get("errors") or []
         for index, item in enumerate(items):
             error = existing.get(item["code"].lower()) or ErrorCode(provider=provider)
             entry = f"errors[{index}] ({item['code']})"
+            file_digest = item_digest({"provider": provider.slug, **item})
+            if self.keeps_admin_edit(error, file_digest):
+                continue
             self.load_error(doc, entry, error, item)
+            self.loaded[error.pk] = file_digest
         keep = {item["code"].lower() for item in items}
-        self.delete(
-            ErrorCode.objects.filter(provider=provider, tier=Tier.CURATED).exclude(
-                code_key__in=keep
-            ),
-            "error",
+        for error in existing.values():
+            if error.tier != Tier.CURATED or error.code_key in keep:
+                continue
+            if self.prefer == "files" or not self.edited_since_load(error):
+                error.delete()
+                self.report.deleted["error"] += 1
+            else:
+                self.kept.add((provider.slug, error.code_key))
+                how = "created" if not error.loaded_hash else "edited"
+                if self.prefer != "db":
+                    self.report.kept.append(
+                        f"{provider.slug}/{error.code}: {how} in the admin; the files "
+                        "do not list it (kept; kb_dump writes it to the files)"
+                    )
+
+    def edited_since_load(self, error: ErrorCode) -> bool:
+        """Whether the entry differs from what the last load left (an entry no load
+        wrote, created in the admin, counts as edited)."""
+        return item_digest(entry_item(error)) != error.loaded_hash
+
+    def keeps_admin_edit(self, error: ErrorCode, file_digest: str) -> bool:
+        """True when an entry edited in the admin since the last load is to be left
+        as it is (reported as kept, or as a conflict when its file changed too)."""
+        if error._state.adding or error.tier != Tier.CURATED:
+            return False
+        current = item_digest(entry_item(error))
+        if current == error.loaded_hash or self.prefer == "files":
+            return False
+        if current == file_digest:  # edited to what the files now say: adopt it
+            self.loaded[error.pk] = file_digest
+            return True
+        self.kept.add((error.provider.slug, error.code_key))
+        name = f"{error.provider.slug}/{error.code}"
+        if self.prefer == "db":
+            return True
+        if error.file_hash == file_digest:
+            self.report.kept.append(
+                f"{name}: edited in the admin since the last load (kept; the files "
+                "did not change it)"
+            )
+        else:
+            self.report.conflicts.append(
+                f"{name}: edited in the admin and changed in the files since the "
+                "last load (kept the admin's; rerun with --prefer-files to take the "
+                "files', or kb_dump to write the admin's to the files)"
+            )
+        return True
+
+    def remember_loaded(self) -> None:
+        """Keep, on each entry this load wrote or adopted, the digests of its file
+        item and of the entry as the load left it, and record a version of those
+        that changed."""
+        from kb.revisions import record  # kb.revisions builds on this module
+
+        entries = (
+            ErrorCode.objects.filter(pk__in=list(self.loaded))
+            .select_related("provider", "category")
+            .prefetch_related(*ENTRY_PARTS)
         )
+        for error in entries:
+            item = entry_item(error)
+            value = item_digest(item)
+            if (error.loaded_hash, error.file_hash) != (value, self.loaded[error.pk]):
+                ErrorCode.objects.filter(pk=error.pk).update(
+                    loaded_hash=value, file_hash=self.loaded[error.pk]
+                )
+                record(error, "loaded", item=item)
 
     def load_error(
         self, doc: Document, entry: str, error: ErrorCode, item: dict
@@ -271,11 +359,14 @@ class Loader:
             self.problems.append(ContentError(doc.path.name, "reference",
                                               f"no provider '{head['provider']}'"))  # fmt: skip
             return
-        curated = set(
+        curated = set()
+        for code_key, aliases in (
             ErrorCode.objects.filter(provider=provider)
             .exclude(tier=Tier.REFERENCE)
-            .values_list("code_key", flat=True)
-        )
+            .values_list("code_key", "aliases")
+        ):
+            # A code a curated entry holds, as its code or an alias, is left to it.
+            curated |= {code_key, *(a.lower() for a in aliases or ())}
         known = dict(
             ErrorCode.objects.filter(
                 provider=provider, tier=Tier.REFERENCE
@@ -364,6 +455,8 @@ class Loader:
             ).prefetch_related("related")
         }
         for index, item in enumerate(doc.data.get("errors") or []):
+            if (provider_slug, item["code"].lower()) in self.kept:
+                continue
             error = errors[item["code"].lower()]
             entry = f"errors[{index}] ({item['code']})"
             targets = self.resolve_refs(doc, entry, item.get("related") or [])

@@ -60,6 +60,8 @@ FACT: Spec = {
 }
 MAX_NAME_WORDS = 12
 
+# Client errors that may clear on their own or with a re-read.
+RETRIED_CLIENT_STATUSES = frozenset({408, 409, 423, 425, 429})
 # Categories by status when nothing else names the family.
 STATUS_CATEGORIES = {400: "validation", 401: "authentication", 402: "payment",
                      403: "authorization", 404: "not_found", 405: "client",
@@ -159,7 +161,18 @@ def family_of(facts: Facts) -> tuple[str, str | None]:
             family = families.family_of_code(facts.code)
             category = family.name if family and family.name != "poll" else None
         return facts.retry_class, category or status_category(facts.status)
+    status = facts.status or 0
     family = families.family_of_code(facts.name or facts.code)
+    if (
+        family is not None
+        and not facts.status_derived
+        and 400 <= status < 500
+        and status not in RETRIED_CLIENT_STATUSES
+        and family.policy.retryable is Retryable.ALWAYS
+    ):
+        # The provider documents a client error: words that sound transient
+        # ("…AmountExceeded", "…Temporarily…") do not make it one.
+        return "never", status_category(status)
     if family is not None:
         retry_class = {RetryAction.RETRY: "transient", RetryAction.REFRESH_AND_RETRY:
                        "conflict", RetryAction.RETRY_AFTER_FIX: "never",
@@ -171,7 +184,6 @@ def family_of(facts: Facts) -> tuple[str, str | None]:
             retry_class = "quota"
         category = family.name if family.name != "poll" else None
         return retry_class, category or status_category(facts.status)
-    status = facts.status or 0
     if status in (429,):
         return "throttling", "rate_limit"
     if status in (500, 502, 503, 504):

@@ -19,4 +19,7 @@ IMPORTERS = {
     "microsoft-graph": "kb.importers.microsoft_graph",
     "salesforce": "kb.importers.salesforce",
     "slack": "kb.importers.slack",
+    "cloudflare": "kb.importers.cloudflare",
+    "adyen": "kb.importers.adyen",
+    "heroku": "kb.importers.heroku",
 }

@@ -42,7 +42,7 @@ def build() -> Reference:
     products: dict[str, list[str]] = defaultdict(list)
     faults: dict[str, Counter] = defaultdict(Counter)
     aliases: dict[str, set[str]] = defaultdict(set)
-    retryable: dict[str, str] = {}
+    retryable: dict[str, Counter] = defaultdict(Counter)
     derived: set[str] = set()
     spellings: dict[str, Counter] = defaultdict(Counter)
     for product, wire, name, error, shape in shapes():
@@ -64,8 +64,12 @@ def build() -> Reference:
         if name.lower() != code:
             aliases[code].add(name)
         trait = shape.get("retryable")
-        if trait is not None:
-            retryable[code] = "throttling" if trait.get("throttling") else "transient"
+        if trait is None:
+            retryable[code]["none"] += 1
+        else:
+            retryable[code][
+                "throttling" if trait.get("throttling") else "transient"
+            ] += 1
     sdk = rules()
     facts = []
     for key, counts in statuses.items():
@@ -83,7 +87,7 @@ def build() -> Reference:
             "fault": faults[key].most_common(1)[0][0],
             # The SDK's own lists first (one data file for engine and importers),
             # then the model's retryable trait.
-            "class": sdk.class_of("aws", code, None) or retryable.get(key),
+            "class": sdk.class_of("aws", code, None) or modelled_class(retryable[key]),
             "aliases": sorted({a for a in aliases[key] if a.lower() not in statuses})
             or None,
         }
@@ -99,6 +103,13 @@ def build() -> Reference:
         link_template=SEARCH_URL,
         facts=facts,
     )
+
+
+def modelled_class(traits: Counter) -> str | None:
+    """The retry trait most services model the code with (one service marking a
+    shared code such as AccessDeniedException retryable does not make it so)."""
+    trait, count = traits.most_common(1)[0] if traits else ("none", 0)
+    return None if trait == "none" or count * 2 <= sum(traits.values()) else trait
 
 
 def common_facts(known: set[str]) -> list[dict]:

@@ -8,6 +8,7 @@ page and the API call it through ``kb.indexing.lookup`` and only render its resu
 import datetime
 import http
 import json
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from kb.lookup.types import (
     Retryable,
     RetryPolicy,
     Signal,
+    Tier,
 )
 
 FALLBACK_CONFIDENCE = 0.1
@@ -175,13 +177,18 @@ class Answerer:
                 scored[0].generic
                 or contradicted
                 or (not scored[0].specific and bool(unrecognised))
+                or unclassified(entry)
             )
         else:
             best, entry = class_fallback(self.index, status)
             alternatives = ()
             weak = contradicted = True
             notes.append("nothing matched; this is the status class's general entry")
-        fallback = entry if entry is not None and not contradicted else None
+        fallback = (
+            entry
+            if entry is not None and not contradicted and not unclassified(entry)
+            else None
+        )
         chain = self.verdicts(entry, weak, fallback, codes, status, fault, message,
                               headers)  # fmt: skip
         advice = retry.advise(
@@ -306,6 +313,16 @@ class Answer:
         self.family = family
         self.message = message
         self.status = status
+
+
+def unclassified(entry: Entry) -> bool:
+    """A reference entry whose source gave no retry class: it names the error, but
+    the decision is left to the rules after it (the status, the words, ...)."""
+    return (
+        entry.tier == Tier.REFERENCE
+        and entry.policy.retryable is Retryable.CONDITIONAL
+        and entry.policy.action is None
+    )
 
 
 def ambiguous_limit(entry: Entry) -> bool:
@@ -452,6 +469,14 @@ def header_codes(headers: dict[str, str]) -> list[Signal]:
     raw = headers.get("grpc-status", "")
     if raw.isdigit() and int(raw) <= 16:
         signals.append(Signal("header:grpc-status", raw))
+    # OAuth authorization errors travel in the redirect (RFC 6749 section 4.1.2.1):
+    # Location: https://client.example/cb?error=access_denied&state=xyz
+    location = headers.get("location", "")
+    if "error=" in location:
+        query = urllib.parse.urlsplit(location[:2048]).query
+        for name, value in urllib.parse.parse_qsl(query):
+            if name == "error" and (code := clean_code(value)):
+                signals.append(Signal("header:location.error", code))
     # OAuth bearer errors (RFC 6750 section 3) come in WWW-Authenticate, often with
     # no body at all: Bearer realm="example", error="invalid_token".
     challenge = headers.get("www-authenticate", "")

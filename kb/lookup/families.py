@@ -99,6 +99,8 @@ SERVER = Family("server", policy(RetryAction.RETRY, FixableBy.PROVIDER, 1.0))
 # Phrases that would be read into other families come first ("quota" before
 # "exceeded", "already exists" before "exists").
 CODE_WORDS: tuple[tuple[tuple[str, ...], Family], ...] = (
+    (("do", "not", "try"), PAYMENT),  # Stripe's do_not_try_again: a final decline
+    (("do", "not", "retry"), VALIDATION),
     (("retryable",), UNAVAILABLE),  # "RetryableConflictException" says so itself
     (("in", "progress"), IN_PROGRESS),
     (("key", "in", "use"), IN_PROGRESS),
@@ -116,10 +118,13 @@ CODE_WORDS: tuple[tuple[tuple[str, ...], Family], ...] = (
     (("declined",), PAYMENT),
     (("expired", "card"), PAYMENT),
     (("card", "expired"), PAYMENT),
+    (("card",), PAYMENT),  # card_velocity_exceeded is a decline, not a rate limit
     (("insufficient", "quota"), QUOTA),
     (("insufficient", "balance"), QUOTA),
     (("insufficient", "credits"), QUOTA),
     (("quota",), QUOTA),
+    (("billing", "address"), VALIDATION),
+    (("not", "supported"), VALIDATION),
     (("billing",), QUOTA),
     (("payment", "required"), QUOTA),
     (("daily", "limit"), QUOTA),
@@ -177,8 +182,8 @@ CODE_WORDS: tuple[tuple[tuple[str, ...], Family], ...] = (
     (("backend", "error"), SERVER),
     (("size", "exceeded"), VALIDATION),
     (("length", "exceeded"), VALIDATION),
-    (("limit", "exceeded"), RATE_LIMIT),
-    (("exceeded",), RATE_LIMIT),
+    (("amount", "exceeded"), VALIDATION),
+    (("limit", "exceeded"), RATE_LIMIT),  # a resource's own limit: see resource_limit
     (("invalid",), VALIDATION),
     (("malformed",), VALIDATION),
     (("required",), VALIDATION),
@@ -253,11 +258,29 @@ def contains_in_order(words: list[str], phrase: tuple[str, ...]) -> bool:
     return position == len(phrase)
 
 
+# Words before "limit" that make it a rate ("RequestLimitExceeded") rather than a
+# count of resources ("VpcLimitExceeded", "AddressLimitExceeded"): a quota.
+RATE_NOUNS = frozenset({"rate", "request", "requests", "api", "call", "calls",
+                        "throughput", "bandwidth", "concurrent", "concurrency",
+                        "throttle", "throttling", "burst", "limit"})  # fmt: skip
+
+
+def resource_limit(words: list[str]) -> bool:
+    """ "VpcLimitExceeded": a limit on how many of something exist, not a rate."""
+    if "limit" not in words or "exceeded" not in words:
+        return False
+    at = words.index("limit")
+    before = words[at - 1] if at else ""
+    return bool(before) and before not in RATE_NOUNS and not before.isdigit()
+
+
 def family_of_code(code: str) -> Family | None:
     """The family a code's own words name, or None if they name none."""
     words = code_words(code)
     if not words or all(w.isdigit() for w in words):
         return None
+    if resource_limit(words):
+        return QUOTA
     for phrase, family in CODE_WORDS:
         if contains_in_order(words, phrase):
             return family

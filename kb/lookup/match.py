@@ -18,7 +18,10 @@ from kb.lookup.types import Signal, Tier
 PRIMARY_BONUS = 0.5
 IN_PLAY_BONUS = 0.25
 OWN_STATUS_BONUS = 1.0  # an entry's own code found with the entry's own status
-REFINING_BONUS = 1.25  # a refining code outranks another code's own-status bonus
+# A refining code (decline_code, details[].issue, errors[].reason) is more specific
+# than the code it refines: it counts for more, and its entry is ranked first (see
+# ``score``) even where the coarser code has a heavier signature.
+REFINING_BONUS = 1.25
 GENERIC_MAX = 1.0  # a generic entry scores no more than a plain status match
 
 # Fields whose code refines the error's main code (compared in lower case).
@@ -61,6 +64,7 @@ class Scored:
     generic: bool = False
     curated: bool = True
     contradicted: bool = False  # a class-of-errors field, but another status
+    refining: bool = False  # matched through a field that refines another code
 
     @property
     def specific(self) -> bool:
@@ -190,12 +194,16 @@ def score(
             best[rule.error_id] = Scored(
                 rule.error_id, points, rule, features, own_status, entry.generic,
                 entry.tier == Tier.CURATED, contradicted,
+                rule.code_key in refining and not entry.generic,
             )  # fmt: skip
-    # Ties go to the entry for the response's own status, then to curated entries.
+    # The entry a refining code names comes first, whatever the weight of the
+    # coarser code's rules; then the score; ties go to the entry for the response's
+    # own status, then to curated entries.
     return sorted(
         best.values(),
-        key=lambda s: (-s.score, not s.own_status, not s.curated, s.error_id),
-    )
+        key=lambda s: (not s.refining, -s.score, not s.own_status, not s.curated,
+                       s.error_id),
+    )  # fmt: skip
 
 
 def specificity(points: float) -> float:
@@ -215,7 +223,11 @@ def confidences(scored: list[Scored]) -> list[float]:
     values = [specificity(best) * (0.6 + 0.4 * margin)]
     for candidate in scored[1:]:
         values.append(specificity(candidate.score) * 0.6)
-    return [
-        round(min(value, GENERIC_CONFIDENCE_CAP) if s.generic else value, 2)
+    capped = [
+        min(value, GENERIC_CONFIDENCE_CAP) if s.generic else value
         for s, value in zip(scored, values, strict=True)
     ]
+    # Never more sure of a runner-up than of the answer.
+    for i in range(1, len(capped)):
+        capped[i] = min(capped[i], capped[i - 1])
+    return [round(value, 2) for value in capped]

@@ -26,6 +26,9 @@ CODE_KEYS = frozenset(
      "errorsubcode", "sub_code", "detailed_error_code", "errorkey", "error_key",
      "err_code", "errcode", "fault_code", "faultcode", "error_name"}
 )  # fmt: skip
+# Objects whose every value is a code, whatever its key: Google Ads' errorCode
+# ({"quotaError": "RESOURCE_EXHAUSTED"}).
+CODE_HOLDERS = frozenset({"errorcode", "error_code"})
 MESSAGE_KEYS = frozenset(
     {"message", "error_description", "detail", "description", "title",
      "error_message", "errormessage", "errormessages", "msg", "errmsg",
@@ -54,6 +57,7 @@ TEXT_TOKEN = re2.compile(
     r"\b([A-Z][0-9]{2}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*Exception)\b"
 )
 TEXT_SCAN_CHARS = 4_096
+WHOLE_CODE = re2.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-][A-Za-z0-9]+)+$")
 
 
 @dataclass
@@ -96,6 +100,7 @@ def from_json(value: Any, status: int) -> BodySignals:
         nodes += 1
         if isinstance(node, dict):
             items = list(node.items())[:MAX_NODES]
+            path_key = path.rsplit(".", 1)[-1].lower()
             for key, child in items:
                 if not isinstance(key, str):
                     continue
@@ -112,7 +117,7 @@ def from_json(value: Any, status: int) -> BodySignals:
                     if depth < MAX_DEPTH:
                         stack.append((child, child_path, depth + 1))
                     continue
-                if lower in CODE_KEYS:
+                if lower in CODE_KEYS or path_key in CODE_HOLDERS:
                     add_code(
                         found, child_path, child, status, ok_false and path == "body"
                     )
@@ -232,6 +237,9 @@ def from_html(text: str, status: int) -> BodySignals:
 def from_text(text: str) -> BodySignals:
     found = BodySignals("text")
     head = text[:TEXT_SCAN_CHARS]
+    if WHOLE_CODE.match(head.strip()):
+        # A body that is one code and nothing else ("expired_token").
+        found.codes.append(Signal("text.whole", head.strip()))
     for code in TEXT_CODE.findall(head):
         found.codes.append(Signal("text.code", code))
     for token in TEXT_TOKEN.findall(head)[:20]:

@@ -77,7 +77,11 @@ def shipped_index() -> Index:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         head = data["reference"]
         document = documents[head["provider"]]
-        curated = {e["code"].lower() for e in document.get("errors", ())}
+        curated = {
+            spelling.lower()
+            for e in document.get("errors", ())
+            for spelling in (e["code"], *e.get("aliases", ()))
+        }
         name = document["provider"]["name"]
         docs_url = head.get("docs_url") or document["provider"].get("docs_url", "")
         for item in data["errors"]:
