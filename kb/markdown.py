@@ -70,7 +70,18 @@ class RenderedMarkdownMixin:
         for name in self.markdown_fields:
             setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
 
+    def normalise_text(self) -> None:
+        """Browsers send textareas with CRLF line ends: keep LF only, so that an
+        untouched field compares equal and history shows only real changes."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname, None)
+            if isinstance(value, str) and "\r" in value:
+                setattr(
+                    self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n")
+                )
+
     def save(self, *args, **kwargs):
+        self.normalise_text()
         self.render_markdown_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:

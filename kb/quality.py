@@ -112,6 +112,24 @@ def entry_problems(error: ErrorCode) -> list[str]:
     return problems
 
 
+def problems_of(error: ErrorCode) -> list[str]:
+    """The quality rules' verdict on one entry (a publish is refused on any)."""
+    annotated = (
+        ErrorCode.objects.filter(pk=error.pk)
+        .select_related("provider")
+        .prefetch_related("steps")
+        .annotate(
+            causes_count=Count("causes", distinct=True),
+            fixes_count=Count("fixes", distinct=True),
+            faqs_count=Count("faqs", distinct=True),
+            signatures_count=Count("signatures", distinct=True),
+            examples_count=Count("examples", distinct=True),
+        )
+        .get()
+    )
+    return entry_problems(annotated)
+
+
 def check() -> Report:
     """Check every published entry and the catalogue's overall numbers."""
     report = Report()

@@ -235,17 +235,21 @@ def get_error(request, provider, code, queryset=None):
 
 @conditional_page
 def error_detail(request, provider, code):
-    guides = published_guides().order_by("position", "title")
-    queryset = ErrorCode.objects.with_details().prefetch_related(
-        Prefetch("guides", queryset=guides),
-        Prefetch("category__guides", queryset=guides),
-    )
-    error = get_error(request, provider, code, queryset)
+    error = get_error(request, provider, code, ErrorCode.objects.with_details())
     if (provider, code) != (error.provider.slug, error.code):
         return redirect(error, permanent=True)
-    guides = {g.pk: g for g in error.guides.all()}
-    if error.category:
-        guides.update({g.pk: g for g in error.category.guides.all()})
+    context, template = error_page_context(request, error)
+    return render(request, template, context)
+
+
+def error_page_context(request, error: ErrorCode) -> tuple[dict, str]:
+    """What an error page shows, and with which template (a reference entry's page
+    is short). The admin's preview of a proposed version renders the same."""
+    guides = published_guides().order_by("position", "title")
+    guides = {
+        g.pk: g
+        for g in guides.filter(Q(errors=error) | Q(categories=error.category_id))
+    }
     context = {
         "error": error,
         "guides": list(guides.values()),
@@ -254,8 +258,8 @@ def error_detail(request, provider, code):
     }
     if error.tier == Tier.REFERENCE:
         context["general"] = general_advice(error)
-        return render(request, "kb/reference_error.html", context)
-    return render(request, "kb/error.html", context)
+        return context, "kb/reference_error.html"
+    return context, "kb/error.html"
 
 
 def general_advice(error: ErrorCode) -> ErrorCode | None:

@@ -84,6 +84,23 @@ def make_full_error(parts: int = 3, **kwargs) -> ErrorCode:
     return error
 
 
+def make_publishable_error(**kwargs) -> ErrorCode:
+    """An entry that meets every quality rule of kb_lint (so it may be published)."""
+    import datetime
+
+    kwargs.setdefault("category", make_category())
+    kwargs.setdefault("meaning", "What it means.")
+    kwargs.setdefault("symptoms", "- It shows.")
+    kwargs.setdefault("retry_notes", "Wait, then retry.")
+    kwargs.setdefault("sources", ["https://docs.example.test/errors"])
+    kwargs.setdefault("verified_on", datetime.date(2026, 12, 1))
+    kwargs.setdefault("playbook_minutes_min", 5)
+    kwargs.setdefault("playbook_minutes_max", 15)
+    error = make_full_error(parts=5, **kwargs)
+    make_signature(error, http_status=429)
+    return error
+
+
 def load_kb(source, directory) -> None:
     """Load a list of provider documents (as in tests/kb/lookup_kb.yaml) through the
     real loader, one file per provider."""

@@ -5,6 +5,8 @@ multi-line text as YAML block scalars. Loading a canonical file and dumping it
 again gives the same bytes.
 """
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +124,23 @@ def dump_error(error: ErrorCode) -> dict:
         ],
     }  # fmt: skip
     return compact(item, schema.ERROR_DEFAULTS)
+
+
+# What dump_error reads of an entry, to prefetch.
+ENTRY_PARTS = ("causes", "fixes", "steps", "faqs", "notes", "signatures", "examples",
+               "related__provider")  # fmt: skip
+
+
+def entry_item(error: ErrorCode) -> dict[str, Any]:
+    """One entry, fields and parts, as a plain value (its file item and provider)."""
+    return {"provider": error.provider.slug, **dump_error(error)}
+
+
+def item_digest(item: dict[str, Any]) -> str:
+    """A digest of an entry's item that ignores key order."""
+    return hashlib.sha256(
+        json.dumps(item, sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 def dump_provider(provider: Provider) -> str:

@@ -69,6 +69,10 @@ class Provider(RenderedMarkdownMixin, models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        permissions = [
+            ("change_provider_matching",
+             "Can change a provider's hosts, headers and body patterns"),
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(
                 condition=in_choices("layer", Layer), name="kb_provider_layer_valid"
@@ -223,7 +227,13 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
         max_length=64,
         blank=True,
         editable=False,
-        help_text="A hash of the entry as kb_load last wrote it from fixtures/.",
+        help_text="A digest of the entry as kb_load last left it (fields and parts).",
+    )
+    file_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A digest of the entry's item in fixtures/ at the last load.",
     )
     tier = models.CharField(
         max_length=10,
@@ -242,12 +252,16 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
 
     objects = ErrorCodeQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "code_key", "loaded_hash"]
+        excluded_fields=["search_vector", "code_key", "loaded_hash", "file_hash"]
     )
     markdown_fields = ("meaning", "symptoms", "retry_notes")
 
     class Meta:
         ordering = ["provider__position", "provider__name", "http_status", "code"]
+        permissions = [
+            ("publish_errorcode",
+             "Can publish entries and approve changes to published ones"),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 Lower("code"), "provider", name="kb_errorcode_unique_code"

@@ -83,7 +83,7 @@ class AdminTests:
         data = {k: v for k, v in form.initial.items() if v is not None}
         data.update({"provider": error.provider_id, "category": error.category_id,
                      "title": "Ref000Exists — Deepened", "summary": "Now curated.",
-                     "aliases": "[]", "sources": '["https://docs.acme.test/e"]',
+                     "aliases": "", "sources": "https://docs.acme.test/e",
                      "related": []})  # fmt: skip
         for prefix in ("causes", "fixes", "steps", "faqs", "notes", "signatures",
                        "examples"):  # fmt: skip
