@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DatabaseError
+from django.utils import timezone
 
 from kb.lookup.redact import redact
 from kb.lookup.types import LookupResult
@@ -47,7 +48,10 @@ def message_shape(message: str) -> str:
 
 
 def fingerprint(provider: str, status: int, code: str, shape: str) -> str:
-    return hashlib.sha256(f"{provider}|{status}|{code}|{shape}".encode()).hexdigest()
+    """What makes two badly answered lookups one gap: the provider, the status and
+    the code; the message's shape only when there is no code."""
+    key = f"{provider}|{status}|{code}" if code else f"{provider}|{status}||{shape}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def body_sha256(text: str) -> str:
@@ -60,7 +64,10 @@ def body_sha256(text: str) -> str:
 
 def make_event(result: LookupResult, status: int, body_text: str) -> LookupEvent:
     shape = message_shape(result.message)
-    first_code = result.codes[0].value if result.codes else ""
+    # The code that made it a gap: the first the catalogue does not know, else the
+    # first found.
+    first_code = (result.unrecognised_codes[:1] or [s.value for s in result.codes[:1]]
+                  or [""])[0]  # fmt: skip
     provider = result.unknown_provider or result.provider or result.match.provider
     return LookupEvent(
         lookup_id=uuid.uuid4(),
@@ -75,6 +82,7 @@ def make_event(result: LookupResult, status: int, body_text: str) -> LookupEvent
         message_shape=shape,
         layer=result.match.layer,
         action=result.retry.action,
+        looked_up_at=timezone.now(),
     )
 
 

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from kb import revisions
+from kb import gaps, revisions
 from kb.admin.forms import ErrorCodeAdminForm, ExampleInlineForm, FixInlineForm
 from kb.choices import State, Tier
 from kb.content.schema import ContentInvalid
@@ -147,6 +147,24 @@ class ErrorCodeAdmin(SortableAdminBase, admin.ModelAdmin):
                                           "verified_on"], "classes": ["collapse"]}),
     ]  # fmt: skip
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new entry opened from a knowledge gap starts with its signature."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        code = request.GET.get("signature_code", "")
+        status = request.GET.get("signature_status") or None
+        adding = obj is None or obj.pk is None
+        if adding and isinstance(inline, SignatureInline) and (code or status):
+            kwargs["initial"] = [{"code": code, "http_status": status, "weight": 2.0}]
+        return kwargs
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None and request.GET.get("signature_code"):
+            for inline in inlines:
+                if isinstance(inline, SignatureInline):
+                    inline.extra = 1
+        return inlines
+
     def get_readonly_fields(self, request, obj=None):
         fields = ["tier"]
         if not request.user.has_perm(PUBLISH):
@@ -189,6 +207,7 @@ class ErrorCodeAdmin(SortableAdminBase, admin.ModelAdmin):
         else:
             kind = RevisionKind.EDITED if change else RevisionKind.CREATED
             revisions.record(form.instance, kind, request.user, item=item)
+            transaction.on_commit(gaps.close_resolved)
 
     @staticmethod
     def link_fixes_to_causes(error, formsets):

@@ -15,23 +15,32 @@ LOW_CONFIDENCE = 0.5
 
 
 class LookupEventQuerySet(models.QuerySet):
-    def knowledge_gaps(self):
-        """Lookups answered badly (nothing matched, or under LOW_CONFIDENCE),
-        grouped by fingerprint with counts, first and last seen and the latest
-        codes, most frequent first."""
-        latest_codes = (
-            LookupEvent.objects.filter(fingerprint=OuterRef("fingerprint"))
-            .order_by("-created_at")
-            .values("codes")[:1]
-        )
+    def answered_badly(self):
+        """Lookups that matched nothing, or matched under LOW_CONFIDENCE."""
+        return self.filter(Q(matched__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE))
+
+    def knowledge_gaps(self, days: int | None = None):
+        """Lookups answered badly, grouped by fingerprint (the same code is one gap,
+        whatever the message) with counts, first and last lookup times and the
+        latest codes, most frequent first."""
+        latest = LookupEvent.objects.filter(
+            fingerprint=OuterRef("fingerprint")
+        ).order_by("-looked_up_at")
+        events = self.answered_badly()
+        if days:
+            events = events.filter(
+                looked_up_at__gte=timezone.now() - timedelta(days=days)
+            )
         return (
-            self.filter(Q(matched__isnull=True) | Q(confidence__lt=LOW_CONFIDENCE))
-            .values("fingerprint", "provider_slug", "http_status", "message_shape")
+            events.values("fingerprint")
             .annotate(
                 count=Count("id"),
-                first_seen=Min("created_at"),
-                last_seen=Max("created_at"),
-                codes=Subquery(latest_codes),
+                first_seen=Min("looked_up_at"),
+                last_seen=Max("looked_up_at"),
+                codes=Subquery(latest.values("codes")[:1]),
+                provider_slug=Subquery(latest.values("provider_slug")[:1]),
+                http_status=Subquery(latest.values("http_status")[:1]),
+                message_shape=Subquery(latest.values("message_shape")[:1]),
             )
             .order_by("-count", "-last_seen")
         )
@@ -61,7 +70,12 @@ class LookupEvent(models.Model):
     values: responses carry tokens and personal data."""
 
     lookup_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, help_text="When the event was written."
+    )
+    looked_up_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="When the lookup was made."
+    )
     provider_slug = models.CharField(max_length=50, blank=True)
     provider_known = models.BooleanField(
         default=True,
@@ -132,3 +146,46 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{'helped' if self.helped else 'did not help'}: {self.error or self.lookup}"
+
+
+class GapState(models.TextChoices):
+    OPEN = "open", "open"
+    RESOLVED = "resolved", "resolved by an entry"
+    DISMISSED = "dismissed", "dismissed"
+
+
+class KnowledgeGap(models.Model):
+    """What editors decided about a group of badly answered lookups (the groups
+    themselves are counted from the events): closed when an entry now matches it,
+    or dismissed with a reason."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    provider_slug = models.CharField(max_length=50, blank=True)
+    http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
+    code = models.CharField(max_length=120, blank=True)
+    state = models.CharField(
+        max_length=10, choices=GapState.choices, default=GapState.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        ErrorCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was dismissed."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in GapState]),
+                name="kb_knowledgegap_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=GapState.DISMISSED) | ~Q(reason=""),
+                name="kb_knowledgegap_dismissed_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_slug or '?'} {self.http_status} {self.code}".strip()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kb.content.documents import fixture_paths
 from kb.content.load import load_files
 from kb.content.schema import ContentInvalid
+from kb.gaps import close_resolved
 
 
 class Command(BaseCommand):
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             ) from None
         for line in report.lines():
             self.stdout.write(line)
+        closed = close_resolved()
+        if closed:
+            self.stdout.write(f"{closed} knowledge gap(s) now answered by an entry.")
         for line in report.kept:
             self.stdout.write(f"kept: {line}")
         for line in report.conflicts:
