@@ -216,18 +216,15 @@ def retry_values(retry_class: str, fixable: FixableBy) -> dict[str, Any]:
                 "retry_idempotent_only": True}  # fmt: skip
     policy = family.policy
     action = policy.resolved_action()
-    # Let the label and fixable_by derive the same action where they can.
-    derived = (
-        RetryAction.RETRY_AFTER_FIX
-        if policy.retryable is Retryable.NEVER
-        and fixable in (FixableBy.CALLER_CONFIG, FixableBy.ACCOUNT)
-        else RetryAction.DO_NOT_RETRY
-        if policy.retryable is Retryable.NEVER
-        else RetryAction.RETRY
-    )
+    if policy.retryable is Retryable.NEVER:
+        # Who can fix it says which: configuration or account (fix, then retry),
+        # or the request itself (do not retry).
+        action = None
+    elif action == RetryAction.RETRY:
+        action = None  # the label "always" says it
     return {
         "retryable": policy.retryable,
-        "retry_action": "" if action == derived else str(action),
+        "retry_action": str(action) if action else "",
         "retry_idempotent_only": policy.idempotent_only,
     }
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from kb import revisions
 from kb.models import (
     FAQ,
     Category,
@@ -16,11 +17,10 @@ from kb.models import (
     LookupEvent,
     Note,
     Provider,
-    Signature,
     Revision,
+    Signature,
     Step,
 )
-from kb import revisions
 from tests.factories import (
     make_category,
     make_error,

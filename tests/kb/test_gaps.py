@@ -11,7 +11,7 @@ from django.utils import timezone
 from kb import events, gaps
 from kb.indexing import lookup
 from kb.lookup.types import LookupRequest
-from kb.models import GapState, KnowledgeGap, LookupEvent
+from kb.models import GapState, KnowledgeGap
 from tests.factories import make_error, make_provider, make_signature
 
 pytestmark = pytest.mark.django_db

@@ -100,7 +100,9 @@ class AzurePublishedResponsesTests:
                 "azure",
                 "AuthorizationPermissionMismatch",
             )
-            assert result.retry.action == "do_not_retry"
+            assert (
+                result.retry.action == "retry_after_fix"
+            )  # fix the credentials or role first
 
     def test_container_already_exists(self):
         result = replay("azure-storage-container-already-exists-409-1")

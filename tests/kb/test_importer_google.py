@@ -90,7 +90,7 @@ PUBLISHED = [
     # https://developers.google.com/workspace/calendar/api/guides/errors
     (403, "calendar", "forbiddenForNonOrganizer",
      "Shared properties can only be changed by the organizer of the event.",
-     "do_not_retry"),
+     "retry_after_fix"),
     (409, "global", "duplicate", "The requested identifier already exists.",
      "do_not_retry"),
     # https://cloud.google.com/storage/docs/json_api/v1/status-codes (409 Conflict)

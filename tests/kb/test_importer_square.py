@@ -3,8 +3,6 @@ up against the shipped catalogue with them."""
 
 import json
 
-import pytest
-
 from kb.importers import square
 from kb.importers.base import path_for
 from kb.lookup.engine import lookup
