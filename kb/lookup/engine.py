@@ -47,6 +47,7 @@ SOURCE_CONFIDENCE = {
     ProviderSource.URL: 0.95,
     ProviderSource.HEADER: 0.85,
     ProviderSource.BODY: 0.7,
+    ProviderSource.CODE: 0.6,
     ProviderSource.NONE: 0.0,
 }
 # Fields ranked by how well their code names the error, for reading its family:
@@ -84,6 +85,13 @@ def lookup(
     if request.code and (code := clean_code(request.code)):
         codes.insert(0, Signal("query.code", code))
     guess, in_play = infer_provider(index, request, headers, text)
+    if not guess.given_unknown and all(s in index.standard for s in in_play):
+        # Nothing but standards' shapes named the sender: ask the codes.
+        pairs = ((s.where, s.value) for s in found.codes)
+        if slug := index.provider_for_code(pairs, status, found.message or ""):
+            source = ProviderSource.CODE
+            guess = ProviderGuess(slug, source, SOURCE_CONFIDENCE[source])
+            in_play = [slug, *in_play]
     if guess.given_unknown:
         notes.append(
             f"the provider {guess.given_unknown!r} is not in the catalogue yet; "

@@ -256,6 +256,38 @@ class Index:
         matched = {self.body_set_owner[i] for i in self.body_set.Match(text) or ()}
         return [slug for slug in self.providers if slug in matched]
 
+    def provider_for_code(
+        self, codes: Iterable[tuple[str, str]], status: int, message: str
+    ) -> str | None:
+        """The one API whose entry has a body's numeric code, the response's
+        status and a title sharing a distinctive word with the message.
+
+        A bare number names no API on its own (``10003``), but Discord's
+        ``10003`` at 404 with "Unknown Channel" does: the three agree only
+        there. Words are not asked: an API that copies another's format
+        (``rate_limit_exceeded``, ``conflict``) would be named for it. Two APIs
+        that agree leave the provider unknown."""
+        said = distinctive_words(message)
+        if not said:
+            return None
+        found: set[str] = set()
+        for where, value in codes:
+            if not (where.startswith("body.") and value.isdigit()):
+                continue
+            if value == str(status):
+                continue
+            for rule in self.by_code.get(value.lower(), ()):
+                entry = self.entries[rule.error_id]
+                if (
+                    rule.implicit
+                    and entry.http_status == status
+                    and self.providers[rule.provider].layer is Layer.API
+                    and not entry.generic
+                    and said & distinctive_words(entry.title)
+                ):
+                    found.add(rule.provider)
+        return found.pop() if len(found) == 1 else None
+
     def compile_body_set(self, patterns: list[tuple[str, str]]) -> None:
         body_set = re2.Set.SearchSet()
         for slug, pattern in patterns:
@@ -283,6 +315,22 @@ def is_common_code(code: str) -> bool:
         or all(w.isdigit() for w in words)
         or (len(words) == 1 and words[0] in COMMON_WORDS)
     )
+
+
+# Words that say nothing about which error it is, on top of COMMON_WORDS.
+FILLER_WORDS = frozenset({
+    "and", "are", "but", "can", "cannot", "could", "for", "from", "has", "have",
+    "into", "its", "may", "must", "one", "only", "please", "provided", "that",
+    "the", "this", "was", "were", "with", "you", "your",
+})  # fmt: skip
+WORD = re2.compile(r"[a-z]{3,}")
+
+
+def distinctive_words(text: str) -> set[str]:
+    return {
+        w for w in WORD.findall(text[:500].lower())
+        if w not in COMMON_WORDS and w not in FILLER_WORDS
+    }  # fmt: skip
 
 
 def compile_pattern(pattern: str, cache: dict[str, object]) -> object | None:

@@ -27,7 +27,7 @@ GENERIC_MAX = 1.0  # a generic entry scores no more than a plain status match
 # Fields whose code refines the error's main code (compared in lower case).
 REFINING_KEYS = frozenset(
     {"decline_code", "issue", "reason", "subcode", "error_subcode", "sub_code",
-     "detailed_error_code", "innererror.code", "reasoncode"}
+     "detailed_error_code", "innererror.code", "reasoncode", "refusalreason"}
 )  # fmt: skip
 
 # Fields whose value names a class of errors rather than one error (Stripe's

@@ -57,6 +57,8 @@ TEXT_TOKEN = re2.compile(
     r"\b([A-Z][0-9]{2}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*Exception)\b"
 )
 TEXT_SCAN_CHARS = 4_096
+WORD_ID = re2.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]{4,}$")
+TEXT_ERROR_CODE = re2.compile(r"(?i)\berror code:?\s*([0-9]{3,5})\b")
 WHOLE_CODE = re2.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-][A-Za-z0-9]+)+$")
 
 
@@ -117,7 +119,11 @@ def from_json(value: Any, status: int) -> BodySignals:
                     if depth < MAX_DEPTH:
                         stack.append((child, child_path, depth + 1))
                     continue
-                if lower in CODE_KEYS or path_key in CODE_HOLDERS:
+                if (
+                    lower in CODE_KEYS
+                    or path_key in CODE_HOLDERS
+                    or (lower == "id" and path == "body" and is_word_id(child))
+                ):
                     add_code(
                         found, child_path, child, status, ok_false and path == "body"
                     )
@@ -137,6 +143,12 @@ def from_json(value: Any, status: int) -> BodySignals:
                     stack.append((child, f"{path}[]", depth + 1))
     found.codes.sort(key=lambda s: s.where.count("."))  # shallow fields first
     return found
+
+
+def is_word_id(value: Any) -> bool:
+    """A top-level "id" that is a code, not an object's id: Heroku's errors read
+    {"id": "two_factor", "message": …}."""
+    return isinstance(value, str) and bool(WORD_ID.match(value))
 
 
 def message_rank(key: str, value: Any) -> int | None:
@@ -241,6 +253,8 @@ def from_text(text: str) -> BodySignals:
         # A body that is one code and nothing else ("expired_token").
         found.codes.append(Signal("text.whole", head.strip()))
     for code in TEXT_CODE.findall(head):
+        found.codes.append(Signal("text.code", code))
+    for code in TEXT_ERROR_CODE.findall(head):  # Cloudflare's "error code: 1015"
         found.codes.append(Signal("text.code", code))
     for token in TEXT_TOKEN.findall(head)[:20]:
         found.codes.append(Signal("text.token", token))

@@ -97,6 +97,7 @@ class ProviderSource(StrEnum):
     URL = "url"
     HEADER = "header"
     BODY = "body"
+    CODE = "code"  # a body's code, status and message agree with one API's entry
     NONE = "none"
 
 

@@ -57,3 +57,23 @@ def test_the_lookup_never_infers_another_api():
         ):
             wrong.append(f"{owner}: inferred {guess} ({result.provider_source})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_numeric_code_names_its_api_when_status_and_message_agree():
+    index = shipped_index()
+    body = '{"message": "Unknown Channel", "code": 10003}'
+    result = lookup(LookupRequest(status=404, body=body), index)
+    assert (result.provider, str(result.provider_source)) == ("discord", "code")
+    assert result.match.code == "10003"
+    assert result.provider_confidence < 0.7  # less sure than a body shape
+
+
+def test_a_numeric_code_alone_names_no_api():
+    index = shipped_index()
+    for status, body in [
+        (404, '{"message": "Something else entirely", "code": 10003}'),  # message
+        (500, '{"message": "Unknown Channel", "code": 10003}'),  # status
+        (404, '{"message": "Unknown Channel", "code": "404"}'),  # the status itself
+    ]:
+        result = lookup(LookupRequest(status=status, body=body), index)
+        assert result.provider is None, body
