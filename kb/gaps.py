@@ -8,6 +8,7 @@ from kb.models import GapState, KnowledgeGap, LookupEvent
 from kb.models.events import LOW_CONFIDENCE
 
 MAX_RECHECKED = 500
+CODE_LENGTH = KnowledgeGap._meta.get_field("code").max_length
 
 
 def gaps_for(days: int | None, show_closed: bool, limit: int = 200) -> list[dict]:
@@ -20,7 +21,7 @@ def gaps_for(days: int | None, show_closed: bool, limit: int = 200) -> list[dict
     missing = [
         KnowledgeGap(fingerprint=g["fingerprint"], provider_slug=g["provider_slug"] or "",
                      http_status=g["http_status"],
-                     code=(g["codes"] or [""])[0][:120] if isinstance(g["codes"], list) else "")
+                     code=(g["codes"] or [""])[0][:CODE_LENGTH] if isinstance(g["codes"], list) else "")
         for g in groups if g["fingerprint"] not in known
     ]  # fmt: skip
     if missing:

@@ -8,6 +8,7 @@ all write an entry the same way.
 
 import datetime
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,12 +105,20 @@ class Change:
     new: str
 
 
-def as_text(value: Any) -> str:
+def as_text(value: Any, like: Any = None) -> str:
+    """A field or part as it reads in the files; a part's keys follow ``like``
+    (a version read back from PostgreSQL's jsonb has its keys reordered)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, dict) and isinstance(like, dict):
+        value = {**{k: value[k] for k in like if k in value}, **value}
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=88).strip()
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
@@ -117,7 +126,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
     the full text of each side."""
     old = old or {}
     changes = []
-    for key in dict.fromkeys([*old, *new]):
+    for key in dict.fromkeys([*new, *old]):  # the newer is usually in file order
         if key in PART_LISTS:
             changes += diff_parts(key, old.get(key) or [], new.get(key) or [])
         elif old.get(key) != new.get(key):
@@ -137,8 +146,12 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
 def diff_parts(name: str, old: list, new: list) -> list[Change]:
     """Parts matched by content, so an insertion shows as one added part rather
     than every later part changed."""
-    old_text, new_text = [as_text(p) for p in old], [as_text(p) for p in new]
-    matcher = difflib.SequenceMatcher(a=old_text, b=new_text, autojunk=False)
+    like = new[0] if new else None
+    old_text = [as_text(p, like) for p in old]
+    new_text = [as_text(p, like) for p in new]
+    matcher = difflib.SequenceMatcher(
+        a=[canonical(p) for p in old], b=[canonical(p) for p in new], autojunk=False
+    )
     changes = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -383,6 +384,12 @@ class Loader:
                 continue
             link = reference.link_for(facts, template, docs_url)
             values = reference.entry_values(facts, provider.name, head["source"], link)
+            if long := too_long(ErrorCode, {"code": facts.code, **values}):
+                # SQLite would store it; PostgreSQL would refuse the whole batch.
+                self.problems.append(ContentError(
+                    doc.path.name, f"errors[{facts.code[:40]}]",
+                    f"longer than the database allows: {', '.join(long)}"))  # fmt: skip
+                continue
             wanted[key] = {**values, "loaded_hash": reference.values_hash(values)}
         changed = {k: v for k, v in wanted.items() if known.get(k) != v["loaded_hash"]}
         self.report.unchanged["reference"] += len(wanted) - len(changed)
@@ -535,3 +542,16 @@ def current_value(obj: models.Model, name: str) -> Any:
 
 def comparable(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
+
+
+def too_long(model, values: dict) -> list[str]:
+    """The fields of ``values`` longer than the model's columns."""
+    long = []
+    for name, value in values.items():
+        try:
+            limit = model._meta.get_field(name).max_length
+        except FieldDoesNotExist:
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            long.append(f"{name} ({len(value)} > {limit})")
+    return long

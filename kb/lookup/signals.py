@@ -18,13 +18,14 @@ from kb.lookup.types import Signal
 # Keys whose scalar values are codes, wherever they sit in a JSON error body
 # (compared in lower case): error.code, error.type, error.status, errors[].reason,
 # __type (AWS JSON), decline_code (Stripe), name and details[].issue (PayPal),
-# reason (Kubernetes, Google), error with ok:false (Slack), errortype, subcode.
+# reason (Kubernetes, Google), error with ok:false (Slack), errortype, subcode,
+# .tag (Dropbox's tagged unions).
 CODE_KEYS = frozenset(
     {"code", "type", "status", "reason", "__type", "decline_code", "error",
      "error_code", "errorcode", "name", "issue", "errortype", "subcode",
      "error_type", "resultcode", "refusalreason", "reject_reason", "error_subcode",
      "errorsubcode", "sub_code", "detailed_error_code", "errorkey", "error_key",
-     "err_code", "errcode", "fault_code", "faultcode", "error_name"}
+     "err_code", "errcode", "fault_code", "faultcode", "error_name", ".tag"}
 )  # fmt: skip
 # Objects whose every value is a code, whatever its key: Google Ads' errorCode
 # ({"quotaError": "RESOURCE_EXHAUSTED"}).
@@ -44,8 +45,12 @@ NOISE = frozenset(
 MAX_DEPTH = 8
 MAX_NODES = 2_000
 MAX_ARRAY_ITEMS = 25
-MAX_CODE_LENGTH = 120
+MAX_CODE_LENGTH = 200  # Google Ads codes reach 150 characters
 MAX_XML_ELEMENTS = 500
+# Elements of XML error bodies: AWS and Azure Storage <Code>, Salesforce
+# <errorCode>, SOAP <faultcode>; their messages likewise.
+XML_CODE_TAGS = frozenset({"code", "errorcode", "error_code", "faultcode"})
+XML_MESSAGE_TAGS = frozenset({"message", "errormessage", "faultstring"})
 
 HTML_HINT = re2.compile(r"(?i)<!doctype html|<html|<head|<body|<title")
 HTML_TITLE = re2.compile(r"(?is)<title[^>]*>([^<]{0,300})</title>")
@@ -106,7 +111,7 @@ def from_json(value: Any, status: int) -> BodySignals:
             for key, child in items:
                 if not isinstance(key, str):
                     continue
-                child_path = f"{path}.{key}"
+                child_path = f"{path}.{key.lstrip('.')}"
                 lower = key.lower()
                 if (
                     isinstance(child, list)
@@ -209,9 +214,12 @@ def from_xml(text: str) -> BodySignals:
             break
         tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
         text_value = (element.text or "").strip()
-        if tag == "Code" and (code := clean_code(text_value)):
-            found.codes.append(Signal(f"body.{root_tag(root)}.Code", code))
-        elif tag == "Message" and not found.message:
+        lowered = tag.lower()
+        if lowered in XML_CODE_TAGS and (
+            code := clean_code(text_value.rsplit(":", 1)[-1])  # SOAP's "sf:CODE"
+        ):
+            found.codes.append(Signal(f"body.{root_tag(root)}.{tag}", code))
+        elif lowered in XML_MESSAGE_TAGS and not found.message:
             found.message = text_value[:500]
         elif tag == "Type" and text_value in ("Sender", "Receiver"):
             # AWS query and EC2 protocols: who is at fault.

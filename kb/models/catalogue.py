@@ -135,12 +135,12 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
         Provider, on_delete=models.CASCADE, related_name="errors"
     )
     code = models.CharField(
-        max_length=100,
+        max_length=200,
         help_text='The provider\'s own code as it appears: "429", "card_declined", '
         '"ThrottlingException", "H12".',
     )
     code_key = models.CharField(
-        max_length=100, editable=False, help_text="The code in lower case, for lookups."
+        max_length=200, editable=False, help_text="The code in lower case, for lookups."
     )
     http_status = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=STATUS_VALIDATORS

@@ -162,7 +162,7 @@ class KnowledgeGap(models.Model):
     fingerprint = models.CharField(max_length=64, unique=True)
     provider_slug = models.CharField(max_length=50, blank=True)
     http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
-    code = models.CharField(max_length=120, blank=True)
+    code = models.CharField(max_length=200, blank=True)
     state = models.CharField(
         max_length=10, choices=GapState.choices, default=GapState.OPEN
     )

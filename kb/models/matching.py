@@ -23,11 +23,11 @@ class Signature(models.Model):
         null=True, blank=True, validators=STATUS_VALIDATORS
     )
     code = models.CharField(
-        max_length=100,
+        max_length=200,
         blank=True,
         help_text="A code value found in the body (error.code, __type, reason, …).",
     )
-    code_key = models.CharField(max_length=100, blank=True, editable=False)
+    code_key = models.CharField(max_length=200, blank=True, editable=False)
     header_name = models.CharField(max_length=100, blank=True)
     header_value = models.CharField(
         max_length=200,

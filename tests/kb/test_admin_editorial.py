@@ -281,3 +281,15 @@ class FormTests:
         error = make_publishable_error()
         html = publisher.get(change_url(error)).content.decode()
         assert 'class="kb-section-index"' in html and 'href="#causes-group"' in html
+
+
+def test_a_version_read_back_with_its_keys_reordered_is_the_same_version():
+    # PostgreSQL's jsonb keeps an object's keys in its own order, not the file's.
+    stored = {"title": "T", "faqs": [{"answer": "A.", "question": "Q?"}]}
+    fresh = {"title": "T", "faqs": [{"question": "Q?", "answer": "A."}]}
+    assert revisions.diff(stored, fresh) == []
+    changed = revisions.diff(stored, {**fresh, "faqs": [{"question": "Q?",
+                                                         "answer": "B."}]})  # fmt: skip
+    assert [(c.where, c.old) for c in changed] == [
+        ("faqs[1]", "question: Q?\nanswer: A.")
+    ]

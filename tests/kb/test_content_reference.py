@@ -132,6 +132,8 @@ class LoadTests:
             ("- {code: x, fault: caller}", "fault: must be one of"),
             ("- {code: x, name: " + "word " * 20 + "}", "a short name"),
             ("- {code: x}\n- {code: X}", "appears twice"),
+            # Refused on SQLite too, which would store it where PostgreSQL fails.
+            ("- {code: " + "LONG_" * 41 + "}", "longer than the database allows"),
         ],
     )
     def test_a_bad_fact_is_refused(self, tmp_path, line, reason):
