@@ -31,6 +31,7 @@ from kb.lookup.types import (
     ProviderGuess,
     ProviderSource,
     Retryable,
+    RetryAction,
     RetryPolicy,
     Signal,
     Tier,
@@ -84,7 +85,9 @@ def lookup(
     fault = found.fault or header_fault(headers)
     if request.code and (code := clean_code(request.code)):
         codes.insert(0, Signal("query.code", code))
-    guess, in_play = infer_provider(index, request, headers, text)
+    guess, in_play = infer_provider(
+        index, request, headers, text, problem_type(found.value)
+    )
     if not guess.given_unknown and all(s in index.standard for s in in_play):
         # Nothing but standards' shapes named the sender: ask the codes.
         pairs = ((s.where, s.value) for s in found.codes)
@@ -225,6 +228,10 @@ class Answerer:
                 # refining reason ("quotaExceeded") or the message tells a rate limit
                 # (wait) from a spent quota (pay).
                 return [*limit_kind(codes, cue), own]
+            if expired_credentials(entry, cue):
+                # "invalid or expired session": the message says which.
+                return [Verdict(Decision.MESSAGE, f"expired:{cue[1]}", cue[0].policy),
+                        own]  # fmt: skip
             return [own]
         last = self.status_verdict(status, fallback)
         chain: list[Verdict] = []
@@ -337,6 +344,17 @@ def ambiguous_limit(entry: Entry) -> bool:
     """An entry that says a limit was hit without saying whether a wait clears it."""
     return entry.category in ("rate_limit", "quota") and (
         entry.policy.retryable is Retryable.CONDITIONAL or entry.generic
+    )
+
+
+def expired_credentials(entry: Entry, cue) -> bool:
+    """An entry for rejected credentials whose message says they expired: a
+    fresh token or session, not a change of configuration, is what helps."""
+    return (
+        cue is not None
+        and cue[0] is families.EXPIRED
+        and entry.category == "authentication"
+        and entry.policy.resolved_action() is RetryAction.RETRY_AFTER_FIX
     )
 
 
@@ -498,13 +516,27 @@ def header_fault(headers: dict[str, str]) -> str | None:
     return fault.strip() if fault.strip() in ("Sender", "Receiver") else None
 
 
+def problem_type(value: Any) -> str | None:
+    """A problem+json ``type`` URI, which providers host on their own domain
+    (``https://docs.adyen.com/errors/validation``)."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    if isinstance(kind, str) and kind.startswith(("https://", "http://")):
+        return kind[:500]
+    return None
+
+
 def infer_provider(
-    index: Index, request: LookupRequest, headers: dict[str, str], text: str
+    index: Index,
+    request: LookupRequest,
+    headers: dict[str, str],
+    text: str,
+    type_uri: str | None = None,
 ) -> tuple[ProviderGuess, list[str]]:
     """Who sent the response, most authoritative first: given > URL host >
-    identifying headers > body shape. A provider the caller names but the
-    catalogue lacks is accepted: the caller knows whom it called, so body shapes
-    may then name only edges, proxies and standards, never another API."""
+    identifying headers > body shape (a problem type's host, then patterns). A
+    provider the caller names but the catalogue lacks is accepted: the caller
+    knows whom it called, so body shapes may then name only edges, proxies and
+    standards, never another API."""
     given_unknown = None
     found: list[tuple[str, ProviderSource]] = []
     if request.provider:
@@ -525,7 +557,8 @@ def infer_provider(
         ]
     found += [(s, ProviderSource.HEADER) for s in index.providers_for_headers(headers)]
     named = bool(found) or given_unknown is not None
-    for slug in index.providers_for_body(text):
+    shapes = index.providers_for_host(type_uri) if type_uri else []
+    for slug in [*shapes, *index.providers_for_body(text)]:
         # Once the caller or the URL named the API, a body shape may add only
         # layers in front of it (a CDN's or proxy's page), not another API.
         if not named or index.providers[slug].layer is not Layer.API:

@@ -229,6 +229,9 @@ MESSAGE_CUES: tuple[tuple[str, Family], ...] = (
      r"|\bis in progress", IN_PROGRESS),
     (r"\balready (?:been )?(?:paid|refunded|cancell?ed|captured|voided|processed"
      r"|completed|exists?|taken|used|registered)", EXISTS),
+    (r"\b(?:access[ _-]?token|oauth2? token|auth(?:entication)? token|bearer token"
+     r"|token|jwt|session)s?\b[^.]{0,40}?\b(?:has |have |is |was )?expired\b"
+     r"|\bexpired (?:access[ _-]?token|oauth2? token|token|jwt|session)", EXPIRED),
     (r"\b(?:invalid|incorrect|wrong|missing|expired|revoked|unknown) (?:api[ _-]?key"
      r"|access[ _-]?token|auth(?:entication)? token|token|credentials|secret key)"
      r"|\bauthentication (?:failed|required)", AUTHENTICATION),
