@@ -23,14 +23,15 @@ def find(status, body, provider="paypal"):
 
 class PayPalImporterTests:
     def test_every_issue_and_name(self):
-        # 285 details[].issue values of the OpenAPI specifications and 12 names.
-        assert len(REFERENCE.facts) == 297
-        assert len({code.lower() for code in FACTS}) == 297
+        # 285 details[].issue values of the OpenAPI specifications, 12 names and 54
+        # names of the v1 APIs' error pages.
+        assert len(REFERENCE.facts) == 351
+        assert len({code.lower() for code in FACTS}) == 351
 
     def test_an_issue_with_its_status_api_and_link(self):
         assert FACTS["INSTRUMENT_DECLINED"] == {
-            "code": "INSTRUMENT_DECLINED", "status": 422, "product": "Orders v2",
-            "class": None, "link": ORDERS + "INSTRUMENT_DECLINED",
+            "code": "INSTRUMENT_DECLINED", "status": 422, "status_derived": None,
+            "product": "Orders v2", "class": None, "link": ORDERS + "INSTRUMENT_DECLINED",
         }  # fmt: skip
 
     def test_an_issue_several_apis_list(self):
@@ -46,6 +47,36 @@ class PayPalImporterTests:
         assert FACTS["RESOURCE_CONFLICT"]["status"] == 409
         assert FACTS["UNPROCESSABLE_ENTITY"]["link"] is None  # the docs_url serves
         assert REFERENCE.docs_url == "https://developer.paypal.com/api/rest/responses/"
+
+    def test_v1_names_with_their_statuses_apis_and_links(self):
+        assert FACTS["VALIDATION_ERROR"]["status"] == 400
+        assert FACTS["VALIDATION_ERROR"]["product"] == (
+            "Payments v1, Payouts v1, Disputes v1"
+        )
+        assert FACTS["WEBHOOK_URL_ALREADY_EXISTS"] == {
+            "code": "WEBHOOK_URL_ALREADY_EXISTS", "status": 400, "status_derived": True,
+            "product": "Webhooks v1", "class": None,
+            "link": "https://developer.paypal.com/api/webhooks/v1/errors/"
+            "webhook_url_already_exists",
+        }  # fmt: skip
+        assert FACTS["PAYMENT_ALREADY_DONE"]["link"] == (
+            "https://developer.paypal.com/api/deprecated/payments/v1/errors/"
+            "payment_already_done"
+        )
+        assert FACTS["INTERNAL_SERVICE_ERROR"]["status"] == 500
+
+    def test_v1_statuses_payouts_documents_are_not_derived(self):
+        assert FACTS["USER_BUSINESS_ERROR"]["status"] == 400
+        assert FACTS["SENDER_ACCOUNT_UNVERIFIED"]["status"] == 403
+        assert FACTS["RATE_LIMIT_VALIDATION_FAILURES"]["status"] == 429
+        assert FACTS["REQUEST_TIMEOUT_EXCEEDED"]["status"] == 504
+        assert not FACTS["USER_BUSINESS_ERROR"]["status_derived"]
+        assert FACTS["PAYMENT_ALREADY_DONE"]["status_derived"]
+
+    def test_a_v1_name_already_an_issue_keeps_its_entry(self):
+        # AUTHORIZATION_VOIDED and INSTRUMENT_DECLINED are v1 names too.
+        assert FACTS["AUTHORIZATION_VOIDED"]["product"] == "Payments v2"
+        assert FACTS["INSTRUMENT_DECLINED"]["status"] == 422
 
     def test_every_code_has_a_status_and_no_class(self):
         assert all(f["status"] for f in REFERENCE.facts)
