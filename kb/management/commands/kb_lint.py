@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "signatures/sourced: entries with at least one)"
         )
         if report.reference:
-            columns = ("entries", "with_status", "with_class", "sourced")
+            columns = ("entries", "with_status", "with_class", "with_family", "sourced")
             self.stdout.write("")
             self.stdout.write(
                 f"{'reference':<18}" + "".join(f"{c:>13}" for c in columns)
