@@ -165,8 +165,10 @@ def run_wrk(path: str, seconds: int, script: Path | None = None) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        # The distribution's own lines: "  50%    1.23ms". The thread stats end in
+        # a percentage too ("62.50%"), which an unanchored pattern would take.
+        "p50": to_ms(re.search(r"(?m)^\s+50%\s+(\S+)$", output).group(1)),
+        "p99": to_ms(re.search(r"(?m)^\s+99%\s+(\S+)$", output).group(1)),
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
     }
 
