@@ -4,7 +4,7 @@ Starts ErrorKB under gunicorn (production settings, PostgreSQL, Redis, 2 workers
 it with wrk at 16 connections, first with the shipped knowledge base, then with a
 synthetic one of 100,000 errors and 300,000 match rules. Prints requests/s, p50 and
 p99 per endpoint and each endpoint's throughput as a ratio of /healthz's. Also
-measures search latency (p50/p95) in-process on the large knowledge base.
+measures search latency (p50/p95) in-process on both knowledge bases.
 
     make bench                      # both runs
     python bench/run.py --quick     # shorter runs, 20,000 synthetic errors
@@ -231,6 +231,7 @@ def main() -> None:
     small_env = prepare("errorkb_bench", 0)
     small = measure(small_env, seconds)
     report("shipped knowledge base", small)
+    print(search_latency(small_env, 10))
     big_env = prepare("errorkb_bench_big", synthetic)
     big = measure(big_env, seconds)
     report(
