@@ -4,6 +4,7 @@
 (as in ``lookup_kb.yaml``) and compiles them with ``Index.from_rows``.
 """
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -11,8 +12,16 @@ import yaml
 
 from kb.content import reference
 from kb.content.documents import SAFE_LOADER
+from kb.lookup.engine import lookup
 from kb.lookup.index import EntryRow, Index, ProviderRow, SignatureRow
-from kb.lookup.types import FixableBy, Retryable, RetryAction, RetryPolicy
+from kb.lookup.types import (
+    FixableBy,
+    LookupRequest,
+    LookupResult,
+    Retryable,
+    RetryAction,
+    RetryPolicy,
+)
 
 KB = Path(__file__).with_name("lookup_kb.yaml")
 
@@ -112,3 +121,26 @@ def shipped_examples() -> list[tuple[str, dict, str]]:
                 found.append((data["provider"]["slug"], example.get("headers") or {},
                               example.get("body") or "", example["status"]))  # fmt: skip
     return found
+
+
+RESPONSES = Path(__file__).resolve().parents[1] / "data" / "responses"
+
+
+def recorded(case_id: str) -> dict:
+    """One case of tests/data/responses/ by its id."""
+    for path in sorted(RESPONSES.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            if case["id"] == case_id:
+                return case
+    raise KeyError(case_id)
+
+
+def replay(case_id: str, with_provider: bool = True) -> LookupResult:
+    """A recorded response looked up in the shipped catalogue."""
+    case = recorded(case_id)
+    request = LookupRequest(
+        status=case["status"], headers=case["headers"], body=case["body"],
+        provider=case["provider"] if with_provider else None, url=case.get("url"),
+    )  # fmt: skip
+    return lookup(request, shipped_index())

@@ -2,9 +2,6 @@
 (kb/importers/data/aws_common.yaml), and EC2 error responses looked up against the
 shipped catalogue."""
 
-import json
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -12,7 +9,7 @@ from kb.importers.aws import common_facts
 from kb.importers.base import load_data, path_for
 from kb.lookup.engine import lookup
 from kb.lookup.types import LookupRequest
-from tests.kb.engine_kb import shipped_index
+from tests.kb.engine_kb import recorded, shipped_index
 
 ITEMS = {item["code"]: item for item in load_data("aws_common.yaml")["errors"]}
 FACTS = {fact["code"]: fact for fact in common_facts(set())}
@@ -20,16 +17,6 @@ SHIPPED = {
     item["code"]: item
     for item in yaml.safe_load(path_for("aws").read_text(encoding="utf-8"))["errors"]
 }
-RESPONSES = Path(__file__).resolve().parents[1] / "data" / "responses"
-
-
-def recorded(case_id: str) -> dict:
-    for path in sorted(RESPONSES.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            case = json.loads(line)
-            if case["id"] == case_id:
-                return case
-    raise KeyError(case_id)
 
 
 class AwsCommonDataTests:

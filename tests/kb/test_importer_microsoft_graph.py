@@ -2,32 +2,21 @@
 statuses it states, as reference entries."""
 
 import json
-from pathlib import Path
 
 from kb.importers import microsoft_graph as importer
 from kb.importers.base import load_data, path_for
 from kb.lookup.engine import lookup
 from kb.lookup.types import LookupRequest
-from tests.kb.engine_kb import shipped_index
+from tests.kb.engine_kb import recorded, shipped_index
 
 REFERENCE = importer.build()
 FACTS = {fact["code"]: fact for fact in REFERENCE.facts}
-RESPONSES = Path(__file__).resolve().parents[1] / "data" / "responses"
 
 
 def find(status, body, headers=None, provider="microsoft-graph"):
     request = LookupRequest(status=status, headers=headers or {},
                             body=json.dumps(body), provider=provider)  # fmt: skip
     return lookup(request, shipped_index())
-
-
-def recorded(case_id):
-    for path in sorted(RESPONSES.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            case = json.loads(line)
-            if case["id"] == case_id:
-                return case
-    raise KeyError(case_id)
 
 
 class MicrosoftGraphImporterTests:

@@ -1,36 +1,14 @@
 """The Salesforce importer: the StatusCode and ExceptionCode values of the Partner
 WSDL, with the statuses Salesforce documents, as reference entries."""
 
-import json
-from pathlib import Path
-
 from kb.importers import salesforce as importer
 from kb.importers.base import load_data, path_for
 from kb.lookup.engine import lookup
 from kb.lookup.types import LookupRequest
-from tests.kb.engine_kb import shipped_index
+from tests.kb.engine_kb import replay, shipped_index
 
 REFERENCE = importer.build()
 FACTS = {fact["code"]: fact for fact in REFERENCE.facts}
-RESPONSES = Path(__file__).resolve().parents[1] / "data" / "responses"
-
-
-def recorded(case_id):
-    for path in sorted(RESPONSES.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            case = json.loads(line)
-            if case["id"] == case_id:
-                return case
-    raise KeyError(case_id)
-
-
-def replay(case_id, with_provider=True):
-    case = recorded(case_id)
-    request = LookupRequest(
-        status=case["status"], headers=case["headers"], body=case["body"],
-        provider=case["provider"] if with_provider else None, url=case.get("url"),
-    )  # fmt: skip
-    return lookup(request, shipped_index())
 
 
 class SalesforceImporterTests:
