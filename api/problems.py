@@ -1,11 +1,21 @@
 """Every error answer of the API as RFC 9457 problem+json, built here only."""
 
+import logging
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views import defaults
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 # Problems with more to say than their status get a type of our own, documented at
 # /api/problems/<slug>; the rest are "about:blank", as RFC 9457 section 4.2.1 asks.
@@ -16,6 +26,8 @@ PROBLEM_TYPES = {
     "in the Retry-After header.",
     "too-large": "The request body is larger than the server accepts "
     "(MAX_REQUEST_BYTES, 1 MiB by default).",
+    "unavailable": "The server cannot reach a store it depends on right now; send "
+    "the same request again after the number of seconds in the Retry-After header.",
 }
 CONTENT_TYPE = "application/problem+json"
 
@@ -26,11 +38,19 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    409: "Conflict",
     413: "Request too large",
     415: "Unsupported media type",
     429: "Too many requests",
     500: "Server error",
+    503: "Service unavailable",
 }
+
+# A store we depend on is out of reach (not a bug in the request or in our code):
+# worth sending again, and a 503 with Retry-After says so. The cache is guarded by
+# its breaker (config/redis_cache.py); its errors are here for any path around it.
+OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+RETRY_AFTER_SECONDS = 5
 
 
 def problem(status_code: int, detail: str, slug: str | None = None, **extra) -> dict:
@@ -69,6 +89,11 @@ def exception_handler(exc, context):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return problem_response(413, f"The request body is larger than {limit} bytes.",
                                 "too-large")  # fmt: skip
+    if isinstance(exc, OUTAGES):
+        set_rollback()
+        # The class name only: driver messages can name hosts and users.
+        logger.warning("answered 503: %s", type(exc).__name__)
+        return unavailable(problem_response)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -108,6 +133,42 @@ def json_problem(
         status=status_code,
         content_type=CONTENT_TYPE,
     )
+
+
+def unavailable(build):
+    """503 with Retry-After, built by ``problem_response`` or ``json_problem``."""
+    response = build(503, "The service is briefly unavailable; try again shortly.",
+                     "unavailable")  # fmt: skip
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """handler404: problem+json under /api/, the site's own page elsewhere."""
+    if is_api(request):
+        return json_problem(404, "Nothing exists at this address.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: problem+json under /api/, the site's own page elsewhere. Django
+    calls it while it handles the exception, so an outage can still be told from a
+    bug, and answered 503 with Retry-After: come back later, not "we are broken"."""
+    outage = isinstance(sys.exc_info()[1], OUTAGES)
+    if is_api(request):
+        if outage:
+            return unavailable(json_problem)
+        return json_problem(500, "The server failed to answer; the failure is logged.")
+    if not outage:
+        return defaults.server_error(request)
+    response = defaults.server_error(request, template_name="503.html")
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def problem_type(request, slug):

@@ -89,7 +89,9 @@ class LookupShapeTests:
     def test_warm_lookup_runs_no_query(self, client, django_assert_max_num_queries):
         payload = {"status": 429, "body": {"error": {"code": "rate_limit_exceeded"}}}
         post(client, payload)  # builds the index and the entry's details
-        with django_assert_max_num_queries(1):  # at most the batched event insert
+        # At most the batched event insert, in a savepoint of the test's transaction
+        # (kb.events.insert) that a deployment running in autocommit does not pay.
+        with django_assert_max_num_queries(3):
             assert post(client, payload).status_code == 200
 
 
