@@ -2,9 +2,10 @@
 signatures, examples). One definition serves them all: each is a plain model
 resource with an ``error`` foreign key, guarded by the model's permissions."""
 
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 
-from api.serializers import SignatureSerializer
+from api.filters import PartFilter
+from api.serializers import NulFreeModelSerializer, SignatureSerializer
 from kb.models import FAQ, Cause, Example, Fix, Note, Signature, Step
 
 PART_FIELDS = {
@@ -33,19 +34,27 @@ def part_serializer(model, fields):
     })  # fmt: skip
     return type(
         f"{model.__name__}PartSerializer",
-        (serializers.ModelSerializer,),
+        (NulFreeModelSerializer,),
         {"Meta": meta},
     )
+
+
+class PartViewSet(viewsets.ModelViewSet):
+    """Anonymous callers see only the parts of published entries, as on
+    /api/v1/errors/: lists, details and ``?error=`` alike (``visible_to``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
 
 
 def part_viewset(model, serializer_class):
     return type(
         f"{model.__name__}ViewSet",
-        (viewsets.ModelViewSet,),
+        (PartViewSet,),
         {
             "queryset": model.objects.select_related("error__provider").order_by("pk"),
             "serializer_class": serializer_class,
-            "filterset_fields": ["error"],
+            "filterset_class": PartFilter,
         },
     )
 

@@ -1,4 +1,8 @@
+from collections.abc import Mapping
+
+from django.http import QueryDict
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kb.models import (
@@ -13,13 +17,33 @@ from kb.models import (
     Signature,
     Step,
 )
+from kb.nul_guard import MESSAGE as NUL_MESSAGE
+from kb.nul_guard import has_nul
+
+
+class NulFreeModelSerializer(serializers.ModelSerializer):
+    """Refuses a field whose value holds NUL (0x00) anywhere, a JSON list's item or
+    a map's key included: PostgreSQL text and jsonb cannot store it, and a slug
+    holding one fails the lookup of its row in the database, as a 500."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            pairs = data.lists() if isinstance(data, QueryDict) else data.items()
+            errors = {
+                name: [NUL_MESSAGE]
+                for name, value in pairs
+                if name in self.fields and has_nul(value)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 def error_api_url(provider_slug: str, code: str) -> str:
     return reverse("api:error-detail", kwargs={"provider": provider_slug, "code": code})
 
 
-class ProviderSerializer(serializers.ModelSerializer):
+class ProviderSerializer(NulFreeModelSerializer):
     error_count = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -33,7 +57,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         return obj.get_absolute_url()
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(NulFreeModelSerializer):
     error_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -76,7 +100,7 @@ class NoteSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "text", "text_html"]
 
 
-class ErrorCodeListSerializer(serializers.ModelSerializer):
+class ErrorCodeListSerializer(NulFreeModelSerializer):
     provider = serializers.SlugRelatedField(
         slug_field="slug", queryset=Provider.objects.all()
     )
@@ -101,6 +125,16 @@ class ErrorCodeListSerializer(serializers.ModelSerializer):
 
     def get_api_url(self, obj) -> str:
         return error_api_url(obj.provider.slug, obj.code)
+
+
+PLAYBOOK_MINUTES = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 0},
+    "minItems": 2,
+    "maxItems": 2,
+    "nullable": True,
+    "description": "How long the playbook takes, in minutes: [low, high].",
+}
 
 
 class ErrorCodeDetailSerializer(ErrorCodeListSerializer):
@@ -152,10 +186,13 @@ class ErrorCodeDetailSerializer(ErrorCodeListSerializer):
             "notes_html": obj.retry_notes_html,
         }
 
+    @extend_schema_field(PLAYBOOK_MINUTES)
     def get_playbook_minutes(self, obj) -> list[int] | None:
-        if obj.playbook_minutes_min is None:
+        """[low, high]; a bound given alone stands for both, as the page shows it."""
+        low, high = obj.playbook_minutes_min, obj.playbook_minutes_max
+        if low is None and high is None:
             return None
-        return [obj.playbook_minutes_min, obj.playbook_minutes_max]
+        return [high if low is None else low, low if high is None else high]
 
     def validate(self, attrs):
         low = attrs.get(
@@ -181,7 +218,7 @@ class ErrorCodeDetailSerializer(ErrorCodeListSerializer):
         return attrs
 
 
-class SignatureSerializer(serializers.ModelSerializer):
+class SignatureSerializer(NulFreeModelSerializer):
     class Meta:
         model = Signature
         fields = ["id", "error", "position", "http_status", "code", "header_name",
@@ -220,6 +257,9 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+LOOKUP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
+
+
 class LookupInputSerializer(serializers.Serializer):
     status = StrictIntegerField(min_value=100, max_value=999)
     headers = serializers.DictField(
@@ -229,7 +269,11 @@ class LookupInputSerializer(serializers.Serializer):
     )
     body = serializers.JSONField(required=False, default="")
     provider = serializers.SlugField(required=False, allow_blank=True, max_length=50)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2048)
+    # Only a hint for who sent the response (its host): any http(s) URL will do, and
+    # the schema's pattern is this regex, so clients and server agree on "valid".
+    url = serializers.RegexField(
+        LOOKUP_URL, required=False, allow_blank=True, max_length=2048
+    )
     max_wait = serializers.FloatField(
         required=False, default=60.0, min_value=0, max_value=86400
     )
@@ -258,7 +302,7 @@ class LookupQuerySerializer(LookupInputSerializer):
     url = None
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(NulFreeModelSerializer):
     fix = serializers.PrimaryKeyRelatedField(
         queryset=Fix.objects.all(), required=False, allow_null=True
     )

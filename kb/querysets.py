@@ -7,6 +7,21 @@ from django.db.models import Case, F, FloatField, Prefetch, Q, Value, When
 from django.db.models.functions import Greatest, Lower
 
 
+def may_see_drafts(user) -> bool:
+    """Staff and editors (whoever may change or delete entries) see drafts, with a
+    banner; everyone else sees published entries only. Querysets, pages and the page
+    cache all ask here, so that no one of them lets a draft out."""
+    return (
+        user is not None
+        and user.is_active
+        and (
+            user.is_staff
+            or user.has_perm("kb.change_errorcode")
+            or user.has_perm("kb.delete_errorcode")
+        )
+    )
+
+
 class ErrorCodeQuerySet(models.QuerySet):
     def published(self):
         """Entries the public may see."""
@@ -23,12 +38,7 @@ class ErrorCodeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Everything for staff and editors (drafts get a banner), published entries
         otherwise."""
-        if user is not None and user.is_active and (
-            user.is_staff or user.has_perm("kb.change_errorcode")
-            or user.has_perm("kb.delete_errorcode")
-        ):  # fmt: skip
-            return self
-        return self.published()
+        return self if may_see_drafts(user) else self.published()
 
     def with_details(self):
         """Everything an error page or API detail shows, in a fixed number of
@@ -169,3 +179,12 @@ class ErrorCodeQuerySet(models.QuerySet):
             .annotate(rank=rank)
             .order_by("-rank", "http_status", "code_key")
         )
+
+
+class ErrorPartQuerySet(models.QuerySet):
+    """Causes, fixes, steps, FAQs, notes, signatures and examples: each belongs to
+    one entry and is seen only by whoever may see that entry."""
+
+    def visible_to(self, user):
+        """The parts of the entries ``ErrorCode.objects.visible_to(user)`` holds."""
+        return self if may_see_drafts(user) else self.filter(error__state="published")

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from kb import revisions
 from kb.models import ErrorCode, Example, Fix
+from kb.safe_urls import is_safe_url
 
 
 class LinesField(forms.CharField):
@@ -32,9 +33,7 @@ class LinesField(forms.CharField):
     def to_python(self, value):
         lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
         if self.url:
-            bad = [
-                line for line in lines if not line.startswith(("https://", "http://"))
-            ]
+            bad = [line for line in lines if not is_safe_url(line)]
             if bad:
                 raise forms.ValidationError(
                     f"Each line must be one http(s) URL; not: {', '.join(bad[:3])}"

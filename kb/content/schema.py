@@ -25,6 +25,7 @@ from kb.choices import (
     choice_values,
 )
 from kb.lookup.types import RetryAction as Action
+from kb.safe_urls import is_safe_url, leading_url, names_a_scheme
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,17 @@ def list_of(check: Check) -> Check:
 
 
 def is_url(v: Any) -> str | None:
-    ok = isinstance(v, str) and v.startswith(("https://", "http://"))
-    return None if ok else "must be an http(s) URL"
+    # Pages render these as links: any other scheme (javascript:, data:) is refused.
+    return None if is_safe_url(v) else "must be an http(s) URL"
+
+
+def is_source(v: Any) -> str | None:
+    """Where an example was published: text, or an http(s) URL and a comment."""
+    if problem := is_str(v):
+        return problem
+    if names_a_scheme(v) and not leading_url(v):
+        return "must start with an http(s) URL when it starts with a URL"
+    return None
 
 
 def is_regex(v: Any) -> str | None:
@@ -195,7 +205,7 @@ EXAMPLE: Spec = {
     "status": (True, is_status),
     "headers": (False, is_headers),
     "body": (False, is_text),
-    "source": (True, is_str),
+    "source": (True, is_source),
     "expect_action": (
         False,
         one_of([str(a) for a in Action]),

@@ -27,6 +27,17 @@ CODE_KEYS = frozenset(
      "errorsubcode", "sub_code", "detailed_error_code", "errorkey", "error_key",
      "err_code", "errcode", "fault_code", "faultcode", "error_name", ".tag"}
 )  # fmt: skip
+# "name" is a code in PayPal's errors ({"name": "VALIDATION_ERROR"}) and in
+# JavaScript error objects ({"name": "ValidationError"}), but a person's or a
+# resource's name elsewhere in a body ("Jane Doe", "my-pod"): under that key only an
+# upper-case code (FORBIDDEN, INSTRUMENT_DECLINED), a snake_case one or a class
+# name ending in Error or Exception is taken, so free text is never stored or
+# echoed as a code.
+CODE_NAME = re2.compile(
+    r"^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*"
+    r"|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+"
+    r"|[A-Z][A-Za-z0-9]*(?:Error|Exception))$"
+)
 # Objects whose every value is a code, whatever its key: Google Ads' errorCode
 # ({"quotaError": "RESOURCE_EXHAUSTED"}).
 CODE_HOLDERS = frozenset({"errorcode", "error_code"})
@@ -189,6 +200,8 @@ def add_code(
         return
     code = clean_code(raw)
     if code is None or code.lower() in NOISE:
+        return
+    if key == "name" and not CODE_NAME.match(code):
         return
     if key == "status" and code == str(status):
         return  # "status": "401" repeats the HTTP status

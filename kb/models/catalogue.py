@@ -23,6 +23,7 @@ from kb.lookup import types
 from kb.markdown import RenderedMarkdownMixin
 from kb.models.base import STATUS_VALIDATORS, in_choices, status_in_range
 from kb.querysets import ErrorCodeQuerySet
+from kb.safe_urls import validate_http_url, validate_url_list
 
 
 class Provider(RenderedMarkdownMixin, models.Model):
@@ -37,7 +38,11 @@ class Provider(RenderedMarkdownMixin, models.Model):
     )
     description = models.TextField(blank=True, help_text="Markdown.")
     description_html = models.TextField(blank=True, editable=False)
-    docs_url = models.URLField(blank=True, help_text="The provider's error reference.")
+    docs_url = models.URLField(
+        blank=True,
+        validators=[validate_http_url],
+        help_text="The provider's error reference (http or https).",
+    )
     api_hosts = models.JSONField(
         default=list,
         blank=True,
@@ -214,7 +219,9 @@ class ErrorCode(RenderedMarkdownMixin, models.Model):
     sources = models.JSONField(
         default=list,
         blank=True,
-        help_text="URLs of the provider's documentation for the facts stated here.",
+        validators=[validate_url_list],
+        help_text="URLs (http or https) of the provider's documentation for the "
+        "facts stated here.",
     )
     verified_on = models.DateField(null=True, blank=True)
     product = models.CharField(
@@ -388,7 +395,12 @@ class Guide(RenderedMarkdownMixin, models.Model):
     body_html = models.TextField(blank=True, editable=False)
     categories = models.ManyToManyField(Category, blank=True, related_name="guides")
     errors = models.ManyToManyField(ErrorCode, blank=True, related_name="guides")
-    sources = models.JSONField(default=list, blank=True)
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_url_list],
+        help_text='URLs (http or https) the guide draws on, e.g. ["https://…"].',
+    )
     position = models.PositiveSmallIntegerField(default=100)
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from kb.models.base import STATUS_VALIDATORS, status_in_range
 from kb.models.catalogue import ErrorCode
+from kb.querysets import ErrorPartQuerySet
+from kb.safe_urls import validate_source_text
 
 
 class Signature(models.Model):
@@ -43,6 +45,7 @@ class Signature(models.Model):
         default=1.0, validators=[MinValueValidator(0.1), MaxValueValidator(10)]
     )
 
+    objects = ErrorPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -110,7 +113,12 @@ class Example(models.Model):
     http_status = models.PositiveSmallIntegerField(validators=STATUS_VALIDATORS)
     headers = models.JSONField(default=dict, blank=True)
     body = models.TextField(blank=True)
-    source = models.CharField(max_length=500, help_text="Where it was published.")
+    source = models.CharField(
+        max_length=500,
+        validators=[validate_source_text],
+        help_text="Where it was published: an http(s) URL, with a comment after it "
+        "if need be, or a plain description.",
+    )
     expect_action = models.CharField(
         max_length=20,
         blank=True,
@@ -118,6 +126,7 @@ class Example(models.Model):
     )
     expect_after_seconds = models.FloatField(null=True, blank=True)
 
+    objects = ErrorPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

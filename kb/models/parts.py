@@ -12,12 +12,15 @@ from kb.choices import (
 from kb.markdown import RenderedMarkdownMixin
 from kb.models.base import in_choices
 from kb.models.catalogue import ErrorCode
+from kb.querysets import ErrorPartQuerySet
 
 
 class ErrorPart(RenderedMarkdownMixin, models.Model):
     """Something listed under an error, in the order the editor gave it."""
 
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ErrorPartQuerySet.as_manager()
 
     class Meta:
         abstract = True

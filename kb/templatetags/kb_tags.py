@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from kb.choices import FixableBy, Layer
 from kb.lookup.types import RetryAction
 from kb.markdown import render_inline_markdown
+from kb.safe_urls import is_safe_url, leading_url
 
 register = template.Library()
 
@@ -38,6 +39,25 @@ def action_label(value: str) -> str:
 def inline_markdown(value: str) -> str:
     """Short markdown (a quick answer, a table cell) as sanitised inline HTML."""
     return mark_safe(render_inline_markdown(str(value or "")))  # sanitised by nh3
+
+
+@register.filter
+def safe_url(value) -> str:
+    """The URL if a page may link to it (http or https), else "": a javascript: or
+    data: URL that got into the database is never rendered as a link."""
+    return value if is_safe_url(value) else ""
+
+
+@register.filter
+def safe_urls(values) -> list[str]:
+    """The http(s) URLs of a list, dropping the rest."""
+    return [value for value in values or () if is_safe_url(value)]
+
+
+@register.filter
+def source_url(value) -> str:
+    """The http(s) URL a source text starts with, or "" (the text is shown as is)."""
+    return leading_url(value)
 
 
 @register.filter
