@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from config import metrics
 from kb import events
 from kb.choices import State
 from kb.forms import CodeTableForm, DiagnoseForm, ErrorFilterForm, FeedbackForm
@@ -34,7 +35,11 @@ from kb.models import (
     LookupEvent,
     Provider,
 )
+from kb.nul_guard import has_nul, without_nul
+from kb.querysets import may_see_drafts
+from kb.throttles import throttle_posts
 from kb.versioning import kb_version
+from kb.votes import first_vote
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +76,7 @@ def content_state(request) -> str:
             release(),
             kb_version(),
             request.get_full_path(),
-            request.user.is_staff,
+            may_see_drafts(request.user),
         ]
         digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
         etag = request._kb_etag = f'"{digest}"'
@@ -86,7 +91,9 @@ def conditional_page(view):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.user.is_staff:
+        # Whoever may see drafts gets pages of their own: never a shared copy, and
+        # never one put in the cache for everybody else.
+        if may_see_drafts(request.user):
             return view(request, *args, **kwargs)
         key = f"kb:page:{content_state(request)}"
         response = cache.get(key)
@@ -103,7 +110,7 @@ def conditional_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
-        if request.user.is_staff:
+        if may_see_drafts(request.user):
             patch_cache_control(response, private=True, no_cache=True)
         else:
             patch_cache_control(response, public=True, max_age=60)
@@ -225,6 +232,8 @@ def category_detail(request, slug):
 
 
 def get_error(request, provider, code, queryset=None):
+    if has_nul([provider, code]):
+        raise Http404("No error has NUL in its code.")  # PostgreSQL would refuse it
     queryset = queryset if queryset is not None else ErrorCode.objects.all()
     return get_object_or_404(
         queryset.visible_to(request.user).select_related("provider"),
@@ -285,9 +294,11 @@ def error_checklist(request, provider, code):
 
 # A vote changes nobody's data and is worth no more than anyone can cast anyway;
 # a CSRF token would put a cookie and Vary: Cookie on every error page and keep
-# them out of shared caches.
+# them out of shared caches. What stops stuffing is the throttle and one vote per
+# client on each page (kb.votes).
 @csrf_exempt
 @require_POST
+@throttle_posts("vote")
 def error_feedback(request, provider, code):
     error = get_error(request, provider, code)
     form = FeedbackForm(request.POST)
@@ -297,6 +308,8 @@ def error_feedback(request, provider, code):
             return JsonResponse({"errors": form.errors}, status=400)
         message = "Pick “Yes” or “No” to say whether the page helped."
         return render(request, "kb/message.html", {"message": message}, status=400)
+    if not first_vote(request, f"error:{error.pk}"):
+        return already_voted(request, wants_json)
     fix = None
     if form.cleaned_data["fix"]:
         fix = Fix.objects.filter(pk=form.cleaned_data["fix"], error=error).first()
@@ -313,9 +326,18 @@ def error_feedback(request, provider, code):
     return response
 
 
+def already_voted(request, wants_json: bool):
+    """409 Conflict: this client's vote on this page is already counted."""
+    message = "Your answer for this page is already counted. Thank you."
+    if wants_json:
+        return JsonResponse({"errors": {"__all__": [message]}}, status=409)
+    context = {"title": "Already counted", "message": message}
+    return render(request, "kb/message.html", context, status=409)
+
+
 @conditional_page
 def guide_detail(request, slug):
-    guides = Guide.objects.all() if request.user.is_staff else published_guides()
+    guides = Guide.objects.all() if may_see_drafts(request.user) else published_guides()
     guide = get_object_or_404(
         guides.prefetch_related(
             "categories",
@@ -334,7 +356,7 @@ def guide_detail(request, slug):
 @require_GET
 @conditional_page
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    query = " ".join(without_nul(request.GET.get("q", "")).split())[:200]
     visible = ErrorCode.objects.visible_to(request.user)
     context = {"query": query, "results": [], "providers": [], "categories": []}
     if query:
@@ -367,6 +389,7 @@ def example_initial(request) -> dict:
     return {"status": example.http_status, "headers": headers, "body": example.body}
 
 
+@throttle_posts("diagnose")
 def diagnose(request):
     if request.method != "POST":
         form = DiagnoseForm(initial=example_initial(request))
@@ -399,6 +422,7 @@ def run_lookup(request, form) -> dict:
         logger.exception("Diagnose lookup failed")
         form.add_error(None, "The lookup failed on our side. Please try again.")
         return {}
+    metrics.count_lookup(result, via="page")
     # Recorded like an API lookup (redacted, hashed, off the critical path) so the
     # knowledge-gap report sees what people paste here too.
     events.record(events.make_event(result, data["status"], data["body"]))

@@ -2,10 +2,13 @@
 published entry, a publisher reviews the diff and approves it, the page shows the
 change, and a revert brings the earlier cause and step back everywhere."""
 
+import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from kb import revisions
@@ -18,6 +21,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def desk(transactional_db):
+    # A live-server test that ran earlier flushed the groups the migration made:
+    # make them again as it does.
+    roles = importlib.import_module("kb.migrations.0008_editor_groups")
+    create_permissions(django_apps.get_app_config("kb"), verbosity=0)
+    for name, codenames in (("editor", roles.EDITOR), ("publisher", roles.PUBLISHER)):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="kb", codename__in=codenames))  # fmt: skip
     error = make_publishable_error(code="slow_down", title="slow_down — Slow down")
     revisions.record(error, "created")
     for role in ("editor", "publisher"):

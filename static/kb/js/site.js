@@ -54,9 +54,11 @@
         var status = form.querySelector(".feedback-status");
         fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
           .then(function (response) {
-            if (!response.ok) { throw new Error(String(response.status)); }
+            // 409: this browser's answer for the page is already counted.
+            if (!response.ok && response.status !== 409) { throw new Error(String(response.status)); }
             form.querySelectorAll("button").forEach(function (b) { b.hidden = true; });
-            announce(status, "Thank you: your answer helps us improve this entry.");
+            announce(status, response.ok ? "Thank you: your answer helps us improve this entry."
+              : "Your answer for this page is already counted. Thank you.");
           })
           .catch(function () { form.submit(); });
       });
