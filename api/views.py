@@ -4,8 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.http import quote_etag
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.filters import SearchFilter
 from rest_framework.parsers import JSONParser
@@ -26,11 +25,14 @@ from api.serializers import (
     LookupQuerySerializer,
     ProviderSerializer,
 )
+from config import metrics
 from kb import events
 from kb.indexing import lookup
 from kb.lookup.types import LookupInputError, LookupRequest
 from kb.models import Category, ErrorCode, Provider
+from kb.throttles import ScopedThrottle
 from kb.versioning import kb_version
+from kb.votes import first_vote
 
 PUBLISHED = Q(errors__state="published")
 
@@ -38,6 +40,8 @@ PUBLISHED = Q(errors__state="published")
 class VersionedETagMixin:
     """Read endpoints answer 304 to a client that already has the current version:
     the ETag is the knowledge base's version plus the URL and the caller's view."""
+
+    answers_not_modified = True  # api.schema documents the 304
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -53,9 +57,22 @@ class VersionedETagMixin:
         return response
 
 
-class ProviderViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+class CountedCreateMixin:
+    """A created provider or category is answered as it will be read, error_count
+    included: only the annotated queryset carries that count."""
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+
+class ProviderViewSet(CountedCreateMixin, VersionedETagMixin, viewsets.ModelViewSet):
+    """The providers whose errors the knowledge base holds, with how many of their
+    errors are published."""
+
     serializer_class = ProviderSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [SearchFilter]
     search_fields = ["slug", "name"]
 
@@ -65,9 +82,13 @@ class ProviderViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         ).order_by("position", "name")
 
 
-class CategoryViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+class CategoryViewSet(CountedCreateMixin, VersionedETagMixin, viewsets.ModelViewSet):
+    """Kinds of error across providers (rate limiting, authentication, …), with how
+    many published errors each holds."""
+
     serializer_class = CategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Category.objects.annotate(
@@ -122,15 +143,8 @@ class LookupView(APIView):
         serializer.is_valid(raise_exception=True)
         return self.answer(serializer.validated_data)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.INT, required=True),
-            OpenApiParameter("code", OpenApiTypes.STR),
-            OpenApiParameter("provider", OpenApiTypes.STR),
-            OpenApiParameter("max_wait", OpenApiTypes.NUMBER),
-        ],
-        responses=LookupOutputSerializer,
-    )
+    # The parameters and their bounds come from the serializer that checks them.
+    @extend_schema(parameters=[LookupQuerySerializer], responses=LookupOutputSerializer)
     def get(self, request):
         serializer = LookupQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
@@ -152,6 +166,7 @@ class LookupView(APIView):
         except LookupInputError as exc:
             return problem_response(400, exc.message, "validation",
                                     errors={exc.field: [exc.message]})  # fmt: skip
+        metrics.count_lookup(result, via="api")
         body_text = body if isinstance(body, str) else ""
         event = events.make_event(result, data["status"], body_text)
         events.record(event)
@@ -164,7 +179,18 @@ class FeedbackView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
+    def get_throttles(self):
+        # Votes have their own, smaller allowance on top of the API's (kb.throttles).
+        return [*super().get_throttles(), ScopedThrottle("vote")]
+
+    @extend_schema(
+        request=FeedbackSerializer,
+        responses={
+            201: FeedbackSerializer,
+            409: OpenApiResponse(description="This client already sent feedback "
+                                 "on this lookup; only the first counts."),
+        },
+    )  # fmt: skip
     def post(self, request, lookup_id):
         event = events.find_event(lookup_id)
         if event is None:
@@ -175,6 +201,9 @@ class FeedbackView(APIView):
         if fix is not None and fix.error_id != event.matched_id:
             return problem_response(400, "That fix belongs to another error.", "validation",
                                     errors={"fix": ["not a fix of the matched error"]})  # fmt: skip
+        if not first_vote(request, f"lookup:{event.lookup_id}"):
+            return problem_response(409, "Feedback on this lookup from this client "
+                                    "is already counted; only the first counts.")  # fmt: skip
         feedback = serializer.save(lookup=event, error_id=event.matched_id, via="api")
         return Response(
             FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED
