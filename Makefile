@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install migrate load run test lint format fixtures kb-lint eval bench check-deploy clean
+.PHONY: install migrate load run serve test lint format fixtures kb-lint eval bench check-deploy clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt requirements-import.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ load: migrate
 
 run: load
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# As production serves it: gunicorn with config/gunicorn.conf.py, against the
+# configured DATABASE_URL and REDIS_URL (static files via whitenoise).
+serve: load
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m gunicorn -c config/gunicorn.conf.py config.wsgi
 
 test: install
 	$(PY) -m pytest

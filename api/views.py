@@ -1,7 +1,7 @@
 import zlib
 
 from django.db.models import Count, Q
-from django.http import HttpResponseNotModified
+from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.http import quote_etag
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,9 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import ErrorCodeFilter
+from api.lookup_input import lookup_input
 from api.lookup_output import LookupOutputSerializer, render_lookup
 from api.parsers import SafeJSONParser
 from api.problems import problem_response
+from api.renderers import FastJSONRenderer
 from api.serializers import (
     CategorySerializer,
     ErrorCodeDetailSerializer,
@@ -30,6 +32,7 @@ from kb import events
 from kb.indexing import lookup
 from kb.lookup.types import LookupInputError, LookupRequest
 from kb.models import Category, ErrorCode, Provider
+from kb.nul_guard import has_nul
 from kb.throttles import ScopedThrottle
 from kb.versioning import kb_version
 from kb.votes import first_vote
@@ -118,6 +121,8 @@ class ErrorCodeViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         )
 
     def get_object(self):
+        if has_nul(self.kwargs["provider"]) or has_nul(self.kwargs["code"]):
+            raise Http404  # PostgreSQL text cannot hold it, so no entry has it
         queryset = self.filter_queryset(self.get_queryset())
         obj = get_object_or_404(
             queryset,
@@ -133,22 +138,20 @@ class LookupView(APIView):
 
     permission_classes = [AllowAny]
     parser_classes = [SafeJSONParser]
+    renderer_classes = [FastJSONRenderer]
 
+    # The serializers document the input; lookup_input applies the same rules
+    # in plain code (the hot path), and a test holds the two together.
     @extend_schema(request=LookupInputSerializer, responses=LookupOutputSerializer)
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else None
         if data is None:
             return problem_response(400, "The request body must be a JSON object.")
-        serializer = LookupInputSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        return self.answer(serializer.validated_data)
+        return self.answer(lookup_input(data))
 
-    # The parameters and their bounds come from the serializer that checks them.
     @extend_schema(parameters=[LookupQuerySerializer], responses=LookupOutputSerializer)
     def get(self, request):
-        serializer = LookupQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return self.answer(serializer.validated_data)
+        return self.answer(lookup_input(request.query_params.dict(), query=True))
 
     def answer(self, data):
         body = data.get("body", "")

@@ -3,7 +3,8 @@
 Events are buffered per process and written in batches once the response has been
 sent (Django's ``request_finished`` fires after the server has written it), so a
 lookup never waits on an INSERT. Each event is also put in the shared cache for a
-while, so that feedback sent to any process can find a lookup not yet written.
+while, at the same moment, so that feedback sent to any process can find a lookup
+not yet written: a lookup waits on neither the database nor the cache.
 Nothing raw is kept: the body is redacted before hashing, header values are not
 kept at all, and the message is kept only as a redacted shape without numbers.
 
@@ -49,6 +50,7 @@ OUTAGES = (OperationalError, InterfaceError)
 REFUSED = (DatabaseError, ValueError)
 
 _buffer: list[LookupEvent] = []
+_unshared: list[LookupEvent] = []  # recorded, not yet in the shared cache
 _oldest = [0.0]
 _retry_at = [0.0]
 _dropped = {"invalid": 0, "overflow": 0}
@@ -126,12 +128,22 @@ def sanitise(event: LookupEvent) -> LookupEvent:
 
 def record(event: LookupEvent) -> None:
     sanitise(event)
-    cache.set(pending_key(event.lookup_id), event, PENDING_TTL)
     with _lock:
         if not _buffer:
             _oldest[0] = time.monotonic()
         _buffer.append(event)
+        _unshared.append(event)
         trim()
+
+
+def share_pending(**_kwargs) -> None:
+    """Put the lookups of this request in the shared cache, in one round trip once
+    the response has been sent, so that feedback sent to any process finds them."""
+    with _lock:
+        events = _unshared[:]
+        _unshared.clear()
+    if events:
+        cache.set_many({pending_key(e.lookup_id): e for e in events}, PENDING_TTL)
 
 
 def trim() -> None:
@@ -261,6 +273,7 @@ def discard() -> None:
     """Drop buffered events unwritten (a test's rows are rolled back under them)."""
     with _lock:
         _buffer.clear()
+        _unshared.clear()
     _retry_at[0] = 0.0
 
 
@@ -288,5 +301,6 @@ def find_event(lookup_id) -> LookupEvent | None:
     return LookupEvent.objects.filter(lookup_id=lookup_id).first()
 
 
+request_finished.connect(share_pending, dispatch_uid="kb-events-share")
 request_finished.connect(flush_if_due, dispatch_uid="kb-events-flush")
 atexit.register(flush)

@@ -11,6 +11,7 @@ only when nothing more specific does.
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from kb.lookup.index import Index, Rule
 from kb.lookup.types import Signal, Tier
@@ -52,6 +53,12 @@ class Response:
     headers: dict[str, str]
     text: str
     codes: tuple[Signal, ...]
+
+    @cached_property
+    def raw(self) -> bytes:
+        """The body as UTF-8, encoded once: RE2 searches bytes directly, while a
+        str is encoded again (and its offsets decoded) on every search."""
+        return self.text.encode("utf-8", "surrogatepass")
 
 
 @dataclass
@@ -106,7 +113,7 @@ def rule_features(
             return None
         features.append(f"header:{rule.header}")
     if rule.regex is not None:
-        if not rule.regex.search(response.text):
+        if not rule.regex.search(response.raw):
             return None
         features.append(f"body~/{rule.pattern}/")
     return features
