@@ -34,10 +34,15 @@ from kb.models import ErrorCode
 def entry_details(error_id: int, version: str) -> dict:
     """Causes, fixes and steps of one entry as the API shows them (``version`` only
     keys the cache)."""
-    error = ErrorCode.objects.select_related("category").filter(pk=error_id).first()
+    error = (
+        ErrorCode.objects.select_related("category", "provider")
+        .filter(pk=error_id)
+        .first()
+    )
     if error is None:
         return {
             "url": None,
+            "api_url": None,
             "causes": [],
             "fixes": [],
             "steps": [],
@@ -58,6 +63,7 @@ def entry_details(error_id: int, version: str) -> dict:
     source = ErrorCode.objects.with_details().get(pk=source.pk)
     return {
         "url": error.get_absolute_url(),
+        "api_url": error_api_url(error.provider.slug, error.code),
         "causes": CauseSerializer(source.causes.all(), many=True).data,
         "fixes": FixSerializer(source.fixes.all(), many=True).data,
         "steps": StepSerializer(source.steps.all(), many=True).data,
@@ -179,14 +185,14 @@ class LookupOutputSerializer(serializers.Serializer):
 
 
 def match_payload(match: Match, details: dict) -> dict:
-    has_entry = match.error_id is not None
+    entry = details.get(match.error_id, {}) if match.error_id is not None else {}
     return {
         "error": {
             "provider": match.provider,
             "code": match.code,
             "title": match.title,
-            "url": details.get(match.error_id, {}).get("url") if has_entry else None,
-            "api_url": error_api_url(match.provider, match.code) if has_entry else None,
+            "url": entry.get("url"),
+            "api_url": entry.get("api_url"),
         },
         "confidence": match.confidence,
         "matched_on": list(match.matched_on),

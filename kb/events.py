@@ -1,10 +1,13 @@
 """Recording lookups for analytics and knowledge gaps, off the request's critical path.
 
-Events are buffered per process and written in batches once the response has been
-sent (Django's ``request_finished`` fires after the server has written it), so a
-lookup never waits on an INSERT. Each event is also put in the shared cache for a
-while, at the same moment, so that feedback sent to any process can find a lookup
-not yet written: a lookup waits on neither the database nor the cache.
+Events are buffered per process and written in batches, so a lookup never waits on
+an INSERT. Each event is also put in the shared cache for a while, so that feedback
+sent to any process can find a lookup not yet written. In a served process
+(config/wsgi.py calls ``use_writer_thread``) a background thread does both every
+``KB_EVENT_SHARE_SECONDS``: a request does no I/O for its event at all, and a
+burst of lookups costs one cache round trip per interval, not one per lookup.
+Elsewhere (tests, management commands) the same work runs once each response has
+been sent (Django's ``request_finished``).
 Nothing raw is kept: the body is redacted before hashing, header values are not
 kept at all, and the message is kept only as a redacted shape without numbers.
 
@@ -19,6 +22,7 @@ import atexit
 import hashlib
 import logging
 import math
+import os
 import threading
 import time
 import uuid
@@ -27,7 +31,13 @@ import re2
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
 from django.utils import timezone
 
 from kb.lookup.redact import redact
@@ -56,6 +66,11 @@ _retry_at = [0.0]
 _dropped = {"invalid": 0, "overflow": 0}
 _lock = threading.Lock()
 _write_lock = threading.Lock()
+# The background writer of this process: its pid (a forked worker starts its
+# own; threads do not survive a fork) and the event that wakes it early.
+_writer = {"enabled": False, "pid": 0}
+_wake = threading.Event()
+_stop = threading.Event()
 
 
 def message_shape(message: str) -> str:
@@ -134,11 +149,73 @@ def record(event: LookupEvent) -> None:
         _buffer.append(event)
         _unshared.append(event)
         trim()
+        full = len(_buffer) >= getattr(settings, "KB_EVENT_BATCH_SIZE", 50)
+    if _writer["enabled"]:
+        ensure_writer()
+        if full:
+            _wake.set()
 
 
-def share_pending(**_kwargs) -> None:
-    """Put the lookups of this request in the shared cache, in one round trip once
-    the response has been sent, so that feedback sent to any process finds them."""
+def use_writer_thread() -> None:
+    """Hand the events' I/O to a background thread in each process that records
+    lookups (started on its first event, so after a server's fork)."""
+    _stop.clear()
+    _writer["enabled"] = True
+
+
+def stop_writer_thread(timeout: float = 5.0) -> None:
+    """Back to writing after each response; the thread drains once more and ends."""
+    _writer["enabled"] = False
+    _stop.set()
+    _wake.set()
+    for thread in threading.enumerate():
+        if thread.name == "kb-events":
+            thread.join(timeout)
+    _writer["pid"] = 0
+
+
+def ensure_writer() -> None:
+    if _writer["pid"] == os.getpid():
+        return
+    with _lock:
+        if _writer["pid"] == os.getpid():
+            return
+        _writer["pid"] = os.getpid()
+    threading.Thread(target=write_in_background, name="kb-events", daemon=True).start()
+
+
+def write_in_background() -> None:
+    interval = getattr(settings, "KB_EVENT_SHARE_SECONDS", 0.2)
+    while not _stop.is_set():
+        _wake.wait(interval)
+        _wake.clear()
+        drain()
+    from django.db import connection
+
+    connection.close()
+
+
+def drain() -> None:
+    """Share the new events and write the buffer if a batch is due. Never raises:
+    the writer thread must outlive a failing cache or database."""
+    try:
+        share_pending()
+        close_old_connections()
+        flush_if_due()
+    except Exception:
+        logger.exception("lookup events: background write failed")
+
+
+def after_response(**_kwargs) -> None:
+    """Without a writer thread, the events' I/O runs once the response is sent."""
+    if not _writer["enabled"]:
+        share_pending()
+        flush_if_due()
+
+
+def share_pending() -> None:
+    """Put the lookups recorded since the last call in the shared cache, in one
+    round trip, so that feedback sent to any process finds them."""
     with _lock:
         events = _unshared[:]
         _unshared.clear()
@@ -277,7 +354,7 @@ def discard() -> None:
     _retry_at[0] = 0.0
 
 
-def flush_if_due(**_kwargs) -> None:
+def flush_if_due() -> None:
     batch = getattr(settings, "KB_EVENT_BATCH_SIZE", 50)
     age = getattr(settings, "KB_EVENT_BATCH_SECONDS", 2.0)
     now = time.monotonic()
@@ -294,13 +371,23 @@ def find_event(lookup_id) -> LookupEvent | None:
     event = LookupEvent.objects.filter(lookup_id=lookup_id).first()
     if event is not None:
         return event
-    pending = buffered(lookup_id) or cache.get(pending_key(lookup_id))
+    pending = buffered(lookup_id) or shared(lookup_id)
     if pending is None:
         return None
     write([pending])
     return LookupEvent.objects.filter(lookup_id=lookup_id).first()
 
 
-request_finished.connect(share_pending, dispatch_uid="kb-events-share")
-request_finished.connect(flush_if_due, dispatch_uid="kb-events-flush")
+def shared(lookup_id) -> LookupEvent | None:
+    """The event another process put in the shared cache. With writer threads an
+    event is shared up to one interval after its lookup, so a miss is asked again
+    once that long later (feedback sent the moment an answer arrives)."""
+    pending = cache.get(pending_key(lookup_id))
+    if pending is None and _writer["enabled"]:
+        time.sleep(getattr(settings, "KB_EVENT_SHARE_SECONDS", 0.2) * 1.5)
+        pending = cache.get(pending_key(lookup_id))
+    return pending
+
+
+request_finished.connect(after_response, dispatch_uid="kb-events-after-response")
 atexit.register(flush)

@@ -2,6 +2,7 @@
 database outage loses nothing up to a bound, and feedback never answers 500."""
 
 import json
+import threading
 import time
 import uuid
 from unittest import mock
@@ -180,3 +181,70 @@ class FeedbackTests:
         assert response.status_code == 404
         assert response["Content-Type"] == PROBLEM
         assert Feedback.objects.count() == 0
+
+
+@pytest.fixture
+def writer_thread(settings):
+    """Events written by a background thread, as in a served process."""
+    settings.KB_EVENT_SHARE_SECONDS = 0.05
+    settings.KB_EVENT_BATCH_SECONDS = 0.1
+    events.use_writer_thread()
+    yield
+    events.stop_writer_thread()
+
+
+def eventually(check, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.02)
+    return check()
+
+
+LOOKUP = {"status": 429, "headers": {"Retry-After": "3"}, "body": "slow down"}
+
+
+@pytest.mark.django_db(transaction=True)
+class WriterThreadTests:
+    def test_a_lookup_does_no_event_io_and_the_thread_writes_it(
+        self, client, writer_thread, django_assert_num_queries
+    ):
+        make_provider(slug="http")
+        client.post("/api/v1/lookup/", LOOKUP, content_type="application/json")
+        events.stop_writer_thread()  # the first lookup built the index; now quiet
+        events.flush()
+        events.use_writer_thread()
+        with mock.patch.object(events.cache, "set_many") as shared_now:
+            with django_assert_num_queries(0):
+                response = client.post("/api/v1/lookup/", LOOKUP,
+                                       content_type="application/json")  # fmt: skip
+            assert not shared_now.called  # not on the request's path
+        lookup_id = response.json()["lookup_id"]
+        assert eventually(lambda: events.cache.get(events.pending_key(lookup_id)))
+        assert eventually(
+            lambda: LookupEvent.objects.filter(lookup_id=lookup_id).exists()
+        )
+
+    def test_feedback_sent_at_once_to_another_process_finds_the_lookup(
+        self, client, writer_thread
+    ):
+        # Another process answered the lookup; its thread shares the event a
+        # moment after the feedback has arrived here.
+        event = events.sanitise(make_lookup_event())
+        key = events.pending_key(event.lookup_id)
+        threading.Timer(0.03, events.cache.set, (key, event, 60)).start()
+        response = client.post(feedback_url(event.lookup_id), {"helped": True},
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 201, response.content
+        assert Feedback.objects.get().lookup.lookup_id == event.lookup_id
+
+    def test_a_failing_database_does_not_end_the_thread(self, writer_thread, settings):
+        settings.KB_EVENT_RETRY_SECONDS = 0.1
+        with database_down():
+            events.record(make_lookup_event())
+            time.sleep(0.3)
+        thread = [t for t in threading.enumerate() if t.name == "kb-events"]
+        assert thread and thread[0].is_alive()
+        assert eventually(lambda: LookupEvent.objects.exists())
