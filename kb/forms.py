@@ -1,11 +1,13 @@
 """Forms of the public pages: list filters, feedback and the Diagnose form."""
 
 import re
+from functools import lru_cache
 
 from django import forms
 
 from kb.choices import Retryable, Tier
 from kb.models import Category, Provider
+from kb.versioning import kb_version
 
 # The Diagnose form reads at most this much of a pasted body; the engine itself
 # examines less (settings.KB_LOOKUP_BODY_LIMIT).
@@ -86,6 +88,14 @@ class FeedbackForm(forms.Form):
     fix = forms.IntegerField(required=False, min_value=1)
 
 
+@lru_cache(maxsize=4)
+def provider_choices(version: str) -> list[tuple[str, str]]:
+    """The Diagnose form's providers, read once per knowledge-base version
+    (``version`` only keys the cache)."""
+    providers = Provider.objects.order_by("name").values_list("slug", "name")
+    return [("", "Work it out"), *providers]
+
+
 class DiagnoseForm(forms.Form):
     provider = forms.ChoiceField(
         required=False,
@@ -129,8 +139,7 @@ class DiagnoseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        providers = Provider.objects.order_by("name").values_list("slug", "name")
-        self.fields["provider"].choices = [("", "Work it out"), *providers]
+        self.fields["provider"].choices = provider_choices(kb_version())
 
     def clean_headers(self) -> dict[str, str]:
         headers: dict[str, str] = {}

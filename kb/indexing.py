@@ -6,6 +6,7 @@ adapter that does, and ``lookup`` here is what the API and the Diagnose page cal
 """
 
 import datetime
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -105,3 +106,13 @@ def lookup(
 ) -> LookupResult:
     """The engine over this process's current index, with the configured limits."""
     return engine.lookup(request, current_index(), now=now, limits=limits())
+
+
+@lru_cache(maxsize=1024)
+def matched_entry(error_id: int, version: str):
+    """A matched entry with everything the Diagnose page shows of it, kept per
+    process for the knowledge base's version (``version`` only keys the cache), so
+    that a warm Diagnose runs no query. The index holds published entries only."""
+    from kb.models import ErrorCode
+
+    return ErrorCode.objects.published().with_details().filter(pk=error_id).first()

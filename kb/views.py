@@ -23,7 +23,7 @@ from config import metrics
 from kb import events
 from kb.choices import State
 from kb.forms import CodeTableForm, DiagnoseForm, ErrorFilterForm, FeedbackForm
-from kb.indexing import lookup
+from kb.indexing import lookup, matched_entry
 from kb.lookup.types import LookupInputError, LookupRequest, Tier
 from kb.models import (
     Category,
@@ -428,12 +428,7 @@ def run_lookup(request, form) -> dict:
     events.record(events.make_event(result, data["status"], data["body"]))
     error = None
     if result.match.error_id is not None:
-        error = (
-            ErrorCode.objects.visible_to(request.user)
-            .with_details()
-            .filter(pk=result.match.error_id)
-            .first()
-        )
+        error = matched_entry(result.match.error_id, kb_version())
     return {"result": result, "error": error}
 
 

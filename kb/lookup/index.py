@@ -121,6 +121,10 @@ class Index:
     status_layers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     # host -> providers, for exact hosts; parent domains are tried suffix by suffix
     hosts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # identifying header -> providers that send it
+    header_owners: dict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     # codes that name one API on their own ("ThrottlingException", "card_declined"),
     # as opposed to words any API uses ("Conflict", "NotFound", "invalid")
     distinctive: set[str] = field(default_factory=set)
@@ -193,6 +197,8 @@ class Index:
             self.standard.add(row.slug)
         for host in info.hosts:
             self.hosts[host].append(row.slug)
+        for header in dict.fromkeys(info.headers):
+            self.header_owners[header].append(row.slug)
 
     def add_entry(self, row: EntryRow) -> None:
         provider = self.providers[row.provider]
@@ -244,11 +250,9 @@ class Index:
         return list(dict.fromkeys(found))
 
     def providers_for_headers(self, headers: dict[str, str]) -> list[str]:
-        return [
-            p.slug
-            for p in self.providers.values()
-            if any(h in headers for h in p.headers)
-        ]
+        """Providers that send one of these headers, in the providers' order."""
+        owners = {slug for name in headers for slug in self.header_owners.get(name, ())}
+        return [slug for slug in self.providers if slug in owners] if owners else []
 
     def providers_for_body(self, text: str) -> list[str]:
         if self.body_set is None or not text:

@@ -95,6 +95,16 @@ class DiagnoseFormTests:
 
 
 class DiagnoseLookupTests:
+    def test_a_warm_diagnose_runs_no_query(
+        self, client, quota_example, settings, django_assert_num_queries
+    ):
+        settings.KB_EVENT_BATCH_SIZE = 1000  # the event's write is not this request's
+        client.post("/diagnose/", form_data(quota_example))  # builds the index
+        with django_assert_num_queries(0):
+            response = client.post("/diagnose/", form_data(quota_example))
+        assert response.status_code == 200
+        assert "The prepaid credit balance is zero." in response.content.decode()
+
     def test_stored_example_finds_its_entry(
         self, client, quota_example, django_assert_max_num_queries
     ):
