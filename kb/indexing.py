@@ -6,6 +6,7 @@ adapter that does, and ``lookup`` here is what the API and the Diagnose page cal
 """
 
 import datetime
+import gc
 from functools import lru_cache
 
 from django.conf import settings
@@ -92,8 +93,24 @@ def current_index() -> Index:
     version = kb_version()
     index = _current.get("index")
     if index is None or index.version != version:
-        index = build_index(version)
-        _current["index"] = index
+        index = replace_index(version)
+    return index
+
+
+def replace_index(version: str) -> Index:
+    """Build the new index and keep it out of the garbage collector's way.
+
+    The index is hundreds of thousands of long-lived objects. Left in the
+    collector's oldest generation, every full collection walks all of them (tens
+    of milliseconds, in the middle of some request) although none can ever be
+    garbage while it is current. Frozen, only the objects requests create are
+    walked. The previous index is unfrozen first, so that it is freed (by its
+    reference counts at once, or by the next full collection)."""
+    gc.unfreeze()
+    _current.pop("index", None)
+    index = build_index(version)
+    _current["index"] = index
+    gc.freeze()
     return index
 
 

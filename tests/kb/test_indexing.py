@@ -1,11 +1,13 @@
 """The Django side of the lookup: the index is read from the published entries and
 rebuilt as soon as the knowledge base changes."""
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
 
-from kb.indexing import build_index, lookup
+from kb.indexing import build_index, current_index, lookup
 from kb.lookup.types import LookupRequest
 from kb.models import ErrorCode, Signature
 from kb.versioning import bump_kb_version
@@ -56,3 +58,19 @@ class IndexInvalidationTests:
         ErrorCode.objects.filter(code="ThrottlingException").update(state="draft")
         bump_kb_version()
         assert code_of(400, '{"__type": "ThrottlingException"}') == "400"
+
+
+class GarbageCollectorTests:
+    def test_the_index_is_frozen_and_a_replaced_one_is_freed(self):
+        first = current_index()
+        # Full collections walk none of the index's objects.
+        assert gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        gone = weakref.ref(first)
+        del first
+        bump_kb_version()
+        second = current_index()
+        gc.collect()
+        assert gone() is None  # the previous index was unfrozen, then freed
+        assert second is current_index()
+        assert gc.get_freeze_count() >= frozen // 2
