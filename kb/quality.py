@@ -25,6 +25,11 @@ MUST_BE_FULL = [
 ]  # fmt: skip
 
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# A real source names where it was published: an http(s) URL with a host.
+SOURCE_URL = re.compile(r"\bhttps?://[^\s/]+\.[^\s/]+")
+# A 5xx from a gateway or a timeout: the upstream may have acted on the request.
+GATEWAY_CATEGORIES = {"upstream", "timeout"}
+GATEWAY_STATUSES = {502, 504}
 CLASS_CODES = {"1xx", "2xx", "3xx", "4xx", "5xx", "unknown"}
 
 
@@ -104,6 +109,12 @@ def entry_problems(error: ErrorCode) -> list[str]:
         problems.append("no source URL")
     if error.verified_on is None:
         problems.append("no verified_on date")
+    problems += retry_label_problems(error)
+    problems += [
+        f"example {n} ({example.title or 'untitled'}): its source is not an http(s) URL"
+        for n, example in enumerate(error.examples.all(), 1)
+        if not SOURCE_URL.search(example.source)
+    ]
     steps = list(error.steps.all())
     if steps and not is_full(error):
         problems.append(
@@ -113,12 +124,45 @@ def entry_problems(error: ErrorCode) -> list[str]:
     return problems
 
 
+def is_gateway_error(error: ErrorCode) -> bool:
+    """A 5xx from a gateway or a timeout: the request may have reached the upstream
+    and been acted on before the answer was lost."""
+    status = error.http_status
+    if status is None or not 500 <= status <= 599:
+        return False
+    return status in GATEWAY_STATUSES or (
+        error.category is not None and error.category.slug in GATEWAY_CATEGORIES
+    )
+
+
+def retry_label_problems(error: ErrorCode) -> list[str]:
+    """The retry label must not claim more than the entry's own idempotent_only:
+    'always' means any request may be sent again, so it cannot be limited to
+    idempotent ones; 'conditional' on a gateway or timeout 5xx is conditional
+    precisely because the upstream may have acted, so it must be limited."""
+    if error.retryable == "always" and error.retry_idempotent_only:
+        return [
+            "retry label 'always' but idempotent_only is true: label it "
+            "'conditional', or set idempotent_only false if any request may be resent"
+        ]
+    if (
+        error.retryable == "conditional"
+        and not error.retry_idempotent_only
+        and is_gateway_error(error)
+    ):
+        return [
+            "retry label 'conditional' on a gateway or timeout 5xx needs "
+            "idempotent_only true: the upstream may have acted on the request"
+        ]
+    return []
+
+
 def problems_of(error: ErrorCode) -> list[str]:
     """The quality rules' verdict on one entry (a publish is refused on any)."""
     annotated = (
         ErrorCode.objects.filter(pk=error.pk)
-        .select_related("provider")
-        .prefetch_related("steps")
+        .select_related("provider", "category")
+        .prefetch_related("steps", "examples")
         .annotate(
             causes_count=Count("causes", distinct=True),
             fixes_count=Count("fixes", distinct=True),
@@ -137,8 +181,8 @@ def check() -> Report:
     errors = (
         ErrorCode.objects.published()
         .curated()
-        .select_related("provider")
-        .prefetch_related("steps")
+        .select_related("provider", "category")
+        .prefetch_related("steps", "examples")
         .annotate(
             causes_count=Count("causes", distinct=True),
             fixes_count=Count("fixes", distinct=True),
