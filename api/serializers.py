@@ -261,23 +261,51 @@ LOOKUP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
 
 
 class LookupInputSerializer(serializers.Serializer):
-    status = StrictIntegerField(min_value=100, max_value=999)
+    status = StrictIntegerField(
+        min_value=100, max_value=999, help_text="The response's HTTP status."
+    )
     headers = serializers.DictField(
         child=StrictCharField(allow_blank=True, max_length=8192, trim_whitespace=False),
         required=False,
         default=dict,
+        help_text="The response's headers, name to value (any case; at most 200).",
     )
-    body = serializers.JSONField(required=False, default="")
-    provider = serializers.SlugField(required=False, allow_blank=True, max_length=50)
+    body = serializers.JSONField(
+        required=False,
+        default="",
+        help_text="The response's body as it came: a string (JSON, an HTML page, "
+        "XML or plain text), or the parsed JSON object or array.",
+    )
+    provider = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Who sent the response, if you know (`openai`); otherwise it is "
+        "worked out from the URL, the headers and the body.",
+    )
     # Only a hint for who sent the response (its host): any http(s) URL will do, and
     # the schema's pattern is this regex, so clients and server agree on "valid".
     url = serializers.RegexField(
-        LOOKUP_URL, required=False, allow_blank=True, max_length=2048
+        LOOKUP_URL,
+        required=False,
+        allow_blank=True,
+        max_length=2048,
+        help_text="The URL the request went to; its host names the provider.",
     )
     max_wait = serializers.FloatField(
-        required=False, default=60.0, min_value=0, max_value=86400
+        required=False,
+        default=60.0,
+        min_value=0,
+        max_value=86400,
+        help_text="The longest wait, in seconds, you would sleep on; a longer one "
+        "is answered reschedule.",
     )
-    code = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        help_text="The error's code, if you already have it (`insufficient_quota`).",
+    )
 
     def validate_headers(self, value):
         if len(value) > 200:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import ErrorCodeFilter
+from api.lookup_examples import lookup_examples
 from api.lookup_input import lookup_input
 from api.lookup_output import LookupOutputSerializer, render_lookup
 from api.parsers import SafeJSONParser
@@ -105,7 +106,15 @@ class ErrorCodeViewSet(VersionedETagMixin, viewsets.ModelViewSet):
 
     filterset_class = ErrorCodeFilter
     ordering_fields = ["http_status", "code", "title", "updated_at"]
-    ordering = ["provider__position", "provider__slug", "http_status", "code"]
+
+    @property
+    def ordering(self):
+        """The list's order when ?ordering= names none. A search keeps the order
+        ``ErrorCode.objects.search()`` ranks it in, best first, as on the search
+        page."""
+        if self.request.query_params.get("search", "").strip():
+            return None
+        return ["provider__position", "provider__slug", "http_status", "code"]
 
     def get_queryset(self):
         queryset = ErrorCode.objects.visible_to(self.request.user)
@@ -142,14 +151,30 @@ class LookupView(APIView):
 
     # The serializers document the input; lookup_input applies the same rules
     # in plain code (the hot path), and a test holds the two together.
-    @extend_schema(request=LookupInputSerializer, responses=LookupOutputSerializer)
+    @extend_schema(
+        summary="Look up an error response",
+        description="Send the response as you got it: its status, headers, body "
+        "(JSON, an HTML page, XML or plain text, as a string or as JSON) and the "
+        "URL it came from. The answer names the matching entry, how sure the match "
+        "is, the alternatives, and what to do: retry, wait, fix something first, "
+        "or give up. [How the advice is decided](/api/docs/retry/).",
+        request=LookupInputSerializer,
+        responses=LookupOutputSerializer,
+        examples=lookup_examples(),
+    )
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else None
         if data is None:
             return problem_response(400, "The request body must be a JSON object.")
         return self.answer(lookup_input(data))
 
-    @extend_schema(parameters=[LookupQuerySerializer], responses=LookupOutputSerializer)
+    @extend_schema(
+        summary="Look up a known status and code",
+        description="The same answer when you already have the status and the "
+        "error's code, as query parameters.",
+        parameters=[LookupQuerySerializer],
+        responses=LookupOutputSerializer,
+    )
     def get(self, request):
         return self.answer(lookup_input(request.query_params.dict(), query=True))
 
@@ -187,6 +212,9 @@ class FeedbackView(APIView):
         return [*super().get_throttles(), ScopedThrottle("vote")]
 
     @extend_schema(
+        summary="Say whether a lookup helped",
+        description="Once per lookup and client: whether the answer helped, and "
+        "optionally which of the matched error's fixes did.",
         request=FeedbackSerializer,
         responses={
             201: FeedbackSerializer,

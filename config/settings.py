@@ -275,9 +275,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyOrModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
@@ -291,6 +291,8 @@ REST_FRAMEWORK = {
         # Pages (kb.throttles): Diagnose posts, and votes from pages and the API.
         "diagnose": throttle_rate("THROTTLE_DIAGNOSE", "30/min"),
         "vote": throttle_rate("THROTTLE_VOTE", "10/min"),
+        # The API docs and schema: their own allowance, apart from the API's.
+        "docs": throttle_rate("THROTTLE_DOCS", "60/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXIES,
 }
@@ -308,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_tags_and_descriptions",
+    ],
     # What the URL converters accept, so that generated clients (and schemathesis)
     # do not build paths that cannot route.
     "PATH_CONVERTER_OVERRIDES": {

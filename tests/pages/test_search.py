@@ -1,31 +1,47 @@
 """The search page and ErrorCodeQuerySet.search()."""
 
 import pytest
-from django.db import connection
 
 from kb.models import ErrorCode
-from tests.factories import make_error, make_provider
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="trigram and full-text search need PostgreSQL",
-)
+from tests.factories import make_category, make_error, make_provider
 
 
 @pytest.fixture
 def catalogue(db):
-    http = make_provider(slug="http", name="HTTP", position=0)
+    return search_catalogue()
+
+
+def search_catalogue() -> dict[str, ErrorCode]:
+    """A few entries of five providers, the HTTP registry's generic ones among
+    them; the API's search tests use it too."""
+    http = make_provider(slug="http", name="HTTP", position=0, generic=True)
     stripe = make_provider(slug="stripe", name="Stripe")
     aws = make_provider(slug="aws", name="AWS")
     heroku = make_provider(slug="heroku", name="Heroku")
     openai = make_provider(slug="openai", name="OpenAI")
+    limits = make_category(slug="rate_limit", name="Rate limiting")
     return {
         "429": make_error(
             provider=http,
             code="429",
             http_status=429,
+            category=limits,
             title="429 Too Many Requests",
             summary="You sent too many requests in a given time: you hit a rate limit.",
+        ),
+        "502": make_error(
+            provider=http,
+            code="502",
+            http_status=502,
+            title="502 Bad Gateway",
+            summary="A proxy got an invalid answer from the server behind it.",
+        ),
+        "BadGatewayException": make_error(
+            provider=aws,
+            code="BadGatewayException",
+            http_status=502,
+            title="BadGatewayException — Bad gateway",
+            summary="API Gateway got an invalid answer from the integration.",
         ),
         "404": make_error(
             provider=http,
@@ -113,7 +129,6 @@ class SearchQuerySetTests:
         assert not ErrorCode.objects.search("  ").exists()
         assert not ErrorCode.objects.search("!!!").exists()
 
-    @postgres_only
     @pytest.mark.parametrize(
         ("query", "expected"),
         [
@@ -130,10 +145,73 @@ class SearchQuerySetTests:
         found = codes(ErrorCode.objects.published().search(query))
         assert expected in found[:2], found
 
-    @postgres_only
-    def test_ranking_prefers_title_over_body(self, catalogue):
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("rate limt", ["429", "rate_limit_exceeded"]),
+            ("card declned", ["card_declined"]),
+            ("CARD DECLNED", ["card_declined"]),
+            ("carddeclined", ["card_declined"]),
+        ],
+    )
+    def test_typos_rank_as_the_words_meant(self, catalogue, query, expected):
+        found = codes(ErrorCode.objects.published().search(query))
+        assert found[: len(expected)] == expected, found
+
+    def test_generic_entry_first_then_title_over_body(self, catalogue):
         found = codes(ErrorCode.objects.published().search("rate limit"))
-        assert found[0] == "rate_limit_exceeded", found
+        assert found[:3] == ["429", "rate_limit_exceeded", "ThrottlingException"]
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("429", ["429", "rate_limit_exceeded"]),
+            ("bad gateway", ["502", "BadGatewayException"]),
+            ("Bad Gateway", ["502", "BadGatewayException"]),
+            ("502", ["502", "BadGatewayException"]),
+        ],
+    )
+    def test_status_or_concept_puts_the_generic_entry_first(
+        self, catalogue, query, expected
+    ):
+        """Then the providers' own entries; for a status, those answered with it
+        even when their text does not say it."""
+        found = codes(ErrorCode.objects.published().search(query))
+        assert found[:2] == expected, found
+
+    def test_generic_entry_needs_the_concept_in_its_title_or_category(self, catalogue):
+        make_error(provider=catalogue["429"].provider, code="402", http_status=402,
+                   title="402 Payment Required",
+                   summary="Read the body for the reason, such as a declined card.")  # fmt: skip
+        found = codes(ErrorCode.objects.published().search("card declined"))
+        assert found[0] == "card_declined", found
+
+
+class SpellingTests:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("rate limt", "rate limit"),
+            ("card declned", "card declined"),
+            ("ThrottlingExeption", "throttlingexception"),
+            ("rate limit", ""),
+            ("h13", ""),
+            ("zzzzqqq", ""),
+        ],
+    )
+    def test_respells_after_the_catalogue(self, catalogue, query, expected):
+        assert ErrorCode.objects.spelling(query) == expected
+
+    def test_drafts_lend_no_words(self, catalogue):
+        make_error(provider=catalogue["429"].provider, code="secret",
+                   title="Quuxification failed", state="draft")  # fmt: skip
+        assert ErrorCode.objects.spelling("quuxificatio") == ""
+
+    def test_words_of_a_new_entry_count_at_once(self, catalogue):
+        assert ErrorCode.objects.spelling("quuxificatio") == ""
+        make_error(provider=catalogue["429"].provider, code="new",
+                   title="Quuxification failed", state="published")  # fmt: skip
+        assert ErrorCode.objects.spelling("quuxificatio") == "quuxification"
 
 
 SEARCH_QUERIES = 5
@@ -154,6 +232,27 @@ class SearchPageTests:
         assert "card_declined — The card was declined" in html
         assert "expired_card — The card has expired" in html
         assert '<meta name="robots" content="noindex">' in html
+
+    @pytest.mark.parametrize(
+        ("query", "first", "spelling"),
+        [
+            ("rate limt", "/errors/http/429/", "rate+limit"),
+            ("card declned", "/errors/stripe/card_declined/", "card+declined"),
+        ],
+    )
+    def test_typo_finds_the_entry_and_offers_the_spelling(
+        self, client, catalogue, django_assert_max_num_queries, query, first, spelling
+    ):
+        # A typo costs one more try of search(), and the catalogue's words once.
+        with django_assert_max_num_queries(SEARCH_QUERIES + 1):
+            response = client.get("/search/", {"q": query})
+        assert response.context["results"][0].get_absolute_url() == first
+        html = response.content.decode()
+        assert "Did you mean" in html and f'href="?q={spelling}"' in html
+
+    def test_no_spelling_offered_for_known_words(self, client, catalogue):
+        html = client.get("/search/", {"q": "rate limit"}).content.decode()
+        assert "Did you mean" not in html
 
     def test_a_code_two_providers_share_lists_both_first(self, client, catalogue):
         from tests.factories import make_error
