@@ -21,8 +21,13 @@ migrate: install
 load: migrate
 	$(PY) manage.py kb_load
 
+# DEBUG off by default, so a missing page shows the site's own 404 as a visitor
+# sees it; the local-only secret key and WhiteNoise (which finds static files
+# without collectstatic; it only warns if STATIC_ROOT is missing) need no setup.
+# `make run DEBUG=1` shows Django's debug pages.
 run: load
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@mkdir -p staticfiles
+	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver 127.0.0.1:8000
 
 # As production serves it: gunicorn with config/gunicorn.conf.py, against the
 # configured DATABASE_URL and REDIS_URL (static files via whitenoise).

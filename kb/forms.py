@@ -4,6 +4,7 @@ import re
 from functools import lru_cache
 
 from django import forms
+from django.conf import settings
 
 from kb.choices import Retryable, Tier
 from kb.models import Category, Provider
@@ -132,7 +133,9 @@ class DiagnoseForm(forms.Form):
         label="Response body",
         required=False,
         strip=False,
-        help_text="JSON, XML, HTML or text, up to 256 KiB.",
+        help_text=f"JSON, XML, HTML or text. Only the first "
+        f"{settings.KB_LOOKUP_BODY_LIMIT:,} characters are examined (the part with "
+        "the error is usually at the start).",
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
     )
 

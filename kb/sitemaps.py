@@ -46,7 +46,8 @@ class PageSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["kb:home", "kb:diagnose"]
+        return ["kb:home", "kb:diagnose", "kb:providers", "kb:categories", "kb:errors",
+                "kb:guides"]  # fmt: skip
 
     def location(self, name):
         return reverse(name)

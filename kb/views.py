@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -172,11 +173,16 @@ def home(request):
         error_count=Count("errors", filter=published)
     ).filter(error_count__gt=0)
     common = common_errors()
+    rows = troubleshooting_rows(common)
+    # The table already shows the common errors that have a cause and a fix; the
+    # chips list only the rest, so no error is listed twice.
+    in_table = {row["error"].pk for row in rows}
     context = {
         "providers": providers,
         "categories": categories,
         "common": common,
-        "troubleshooting": troubleshooting_rows(common),
+        "chips": [error for error in common if error.pk not in in_table],
+        "troubleshooting": rows,
         "guides": published_guides(),
     }
     return render(request, "kb/home.html", context)
@@ -262,7 +268,8 @@ def error_page_context(request, error: ErrorCode) -> tuple[dict, str]:
     context = {
         "error": error,
         "guides": list(guides.values()),
-        "api_url": f"/api/v1/errors/{error.provider.slug}/{error.code}/",
+        # reverse() percent-encodes a code with a space ("CVC Declined").
+        "api_url": reverse("api:error-detail", args=[error.provider.slug, error.code]),
         "feedback": request.GET.get("feedback"),
     }
     if error.tier == Tier.REFERENCE:
@@ -350,7 +357,10 @@ def guide_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "kb/guide.html", {"guide": guide})
+    # Guides cite each other by title in italics; those become links.
+    others = published_guides().exclude(pk=guide.pk).only("slug", "title")
+    links = {g.title.lower(): g.get_absolute_url() for g in others}
+    return render(request, "kb/guide.html", {"guide": guide, "guide_links": links})
 
 
 @require_GET
@@ -363,8 +373,10 @@ def search(request):
         exact = list(visible.exact_code(query).select_related("provider")[:2])
         if len(exact) == 1:
             return redirect(exact[0])
+        # The API's ?search= lists the same entries in the same order.
         results = visible.search(query).select_related("provider", "category")
         context["results"] = results[:SEARCH_RESULTS]
+        context["spelling"] = ErrorCode.objects.spelling(query)
         context["providers"] = Provider.objects.filter(
             Q(name__icontains=query) | Q(slug__iexact=query)
         )[:5]
@@ -429,7 +441,9 @@ def run_lookup(request, form) -> dict:
     error = None
     if result.match.error_id is not None:
         error = matched_entry(result.match.error_id, kb_version())
-    return {"result": result, "error": error}
+    limit = settings.KB_LOOKUP_BODY_LIMIT
+    cut = len(data["body"]) > limit  # as kb.lookup.engine.body_as_text cuts it
+    return {"result": result, "error": error, "body_cut": cut, "body_limit": limit}
 
 
 @require_GET
@@ -443,3 +457,11 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page's <link> says."""
+    response = redirect(static("favicon.svg"), permanent=True)
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

@@ -5,12 +5,12 @@ import json
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from kb.choices import FixableBy, Layer
 from kb.lookup.types import RetryAction
-from kb.markdown import render_inline_markdown
+from kb.markdown import headings, link_titles, plain_text, render_inline_markdown
 from kb.safe_urls import is_safe_url, leading_url
 
 register = template.Library()
@@ -39,6 +39,71 @@ def action_label(value: str) -> str:
 def inline_markdown(value: str) -> str:
     """Short markdown (a quick answer, a table cell) as sanitised inline HTML."""
     return mark_safe(render_inline_markdown(str(value or "")))  # sanitised by nh3
+
+
+@register.filter
+def plain_markdown(value: str) -> str:
+    """Markdown as plain words, for a meta description or other text-only place."""
+    return plain_text(str(value or ""))
+
+
+@register.filter
+def section_headings(html: str) -> list[tuple[str, str]]:
+    """(id, text) of the h2 sections of rendered markdown, for a table of contents."""
+    return headings(str(html or ""))
+
+
+@register.filter
+def link_guides(html: str, links: dict[str, str]) -> str:
+    """Rendered markdown with guide titles cited in italics made links."""
+    return mark_safe(link_titles(str(html or ""), links or {}))  # links are escaped
+
+
+# The engine explains a match in terse features (status=429, body.error.code=x,
+# header:retry-after, body~/<pattern>/, provider=nginx); a reader gets words.
+FEATURE_WORDS = {
+    "status": "the status is {value}",
+    "provider": "the response comes from {value}",
+    "query": "you searched for the code {value}",
+    "text": "the body's text says {value}",
+    "html": "the HTML page says {value}",
+}
+
+
+@register.filter
+def reason_words(feature: str, provider: str = "") -> str:
+    """One of a match's ``matched_on`` features as a phrase; the raw feature is
+    for a tooltip."""
+    feature = str(feature)
+    if feature.startswith("body~/"):
+        name = provider or "the provider"
+        if "<" in feature:
+            return format_html("the body looks like {}’s error page", name)
+        return format_html("the body reads like {}’s error text", name)
+    where, equals, value = feature.partition("=")
+    if where.startswith("header:"):
+        header = where.removeprefix("header:")
+        if not equals:
+            return format_html("the response has a <code>{}</code> header", header)
+        header, _, part = header.partition(".")
+        return format_html(
+            "the <code>{}</code> header{} says <code>{}</code>",
+            header,
+            f" ({part})" if part else "",
+            value,
+        )
+    if not equals:
+        return feature
+    if where.startswith("body."):
+        return format_html(
+            "the body has <code>{}</code> at <code>{}</code>",
+            value,
+            where.removeprefix("body."),
+        )
+    words = FEATURE_WORDS.get(where.partition(".")[0])
+    if words is None:
+        return format_html("<code>{}</code> is <code>{}</code>", where, value)
+    return format_html(words, value=format_html("<code>{}</code>", value))
 
 
 @register.filter
@@ -126,7 +191,7 @@ def error_jsonld(error, url: str) -> list[dict]:
             "@context": "https://schema.org",
             "@type": "HowTo",
             "name": f"Fix {error.title}",
-            "description": error.summary,
+            "description": plain_text(error.summary),
             "url": url,
             "step": [
                 {

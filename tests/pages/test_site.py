@@ -23,6 +23,8 @@ class SitemapTests:
         assert "http://testserver/categories/payment/" in xml
         assert "http://testserver/guides/g/" in xml
         assert "http://testserver/diagnose/" in xml
+        for index in ("providers", "categories", "errors", "guides"):
+            assert f"http://testserver/{index}/</loc>" in xml
         assert "secret_draft" not in xml
         assert "<lastmod>" in xml
 
