@@ -1,14 +1,19 @@
-"""Page defects a new reader met, checked where only a browser shows them: the
-printed checklist, codes split mid-word, the guide's table of contents."""
+"""Page defects a new reader met, checked in a browser: the printed checklist,
+codes split mid-word, the guide's table of contents, rendered quick answers,
+the index pages, and match reasons in words."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from kb import events
+from kb.content.load import load_files
 from kb.models import Guide
 from tests.browser.conftest import PHONE, has_horizontal_scroll
 from tests.factories import make_cause, make_error, make_fix, make_provider, make_step
+from tests.pages.kb_sample import load_sample
+from tests.pages.test_page_fixes import NGINX_PAGE, NGINX_YAML
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +102,48 @@ class GuideContentsTests:
         contents.get_by_role("link", name="Part 4").click()
         expect(page).to_have_url(re.compile("#s-part-4$"))
         expect(page.get_by_role("heading", name="Part 4")).to_be_in_viewport()
+
+
+class QuickAnswerTests:
+    def test_code_in_the_quick_answer_is_shown_as_code(self, page, entry):
+        page.goto(entry.get_absolute_url())
+        answer = page.locator(".quick-answer p").first
+        expect(answer.locator("code").first).to_have_text("ThrottlingException")
+        assert "`" not in answer.inner_text()
+        description = page.locator('meta[name="description"]').get_attribute("content")
+        assert "`" not in description and "<code>" not in description
+
+
+class IndexPageTests:
+    def test_breadcrumbs_lead_to_the_indexes_and_back(self, page, entry):
+        page.goto(entry.get_absolute_url())
+        page.locator(".breadcrumbs").get_by_role("link", name="Errors").click()
+        expect(page).to_have_url(re.compile(r"/errors/$"))
+        expect(page.get_by_role("link", name=re.compile("AWS")).first).to_be_visible()
+        page.goto("/providers/")
+        page.get_by_role("link", name=re.compile("AWS")).first.click()
+        expect(page).to_have_url(re.compile(r"/providers/aws/$"))
+        expect(page.get_by_text("ThrottlingException").first).to_be_visible()
+
+
+@pytest.fixture
+def nginx_kb(transactional_db, tmp_path):
+    load_sample(tmp_path)
+    path = tmp_path / "nginx.yaml"
+    path.write_text(NGINX_YAML.lstrip(), encoding="utf-8")
+    load_files([path])
+    yield
+    events.discard()
+
+
+class WhyItMatchedTests:
+    def test_the_reason_is_in_words_and_the_rule_in_its_tooltip(self, page, nginx_kb):
+        page.goto("/diagnose/")
+        page.get_by_label("HTTP status").fill("502")
+        page.get_by_label("Response body").fill(NGINX_PAGE)
+        page.get_by_role("button", name=re.compile("Diagnose|Look up", re.I)).click()
+        reasons = page.locator("ul.matched-on").first
+        expect(reasons).to_contain_text("The body looks like nginx’s error page")
+        assert "body~/" not in reasons.inner_text()
+        rule = reasons.locator("[title^='body~/']").first
+        assert "nginx" in rule.get_attribute("title")
