@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from kb import index_pages, views
+from kb import diagnose, index_pages, site_files, views
 from kb.sitemaps import SITEMAPS
 
 app_name = "kb"
@@ -9,7 +9,7 @@ app_name = "kb"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("diagnose/", views.diagnose, name="diagnose"),
+    path("diagnose/", diagnose.diagnose, name="diagnose"),
     path("providers/", index_pages.provider_index, name="providers"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider"),
     path("categories/", index_pages.category_index, name="categories"),
@@ -32,6 +32,6 @@ urlpatterns = [
     path("guides/", index_pages.guide_index, name="guides"),
     path("guides/<slug:slug>/", views.guide_detail, name="guide"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("favicon.ico", views.favicon),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("favicon.ico", site_files.favicon),
 ]

@@ -11,25 +11,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from config import metrics
-from kb import events
 from kb.choices import State
-from kb.forms import CodeTableForm, DiagnoseForm, ErrorFilterForm, FeedbackForm
-from kb.indexing import lookup, matched_entry
-from kb.lookup.types import LookupInputError, LookupRequest, Tier
+from kb.forms import CodeTableForm, ErrorFilterForm, FeedbackForm
+from kb.lookup.types import Tier
 from kb.models import (
     Category,
     ErrorCode,
-    Example,
     Feedback,
     Fix,
     Guide,
@@ -383,85 +378,3 @@ def search(request):
     if not query or not context["results"]:
         context["categories"] = Category.objects.all()
     return render(request, "kb/search.html", context)
-
-
-def example_initial(request) -> dict:
-    """Prefill the Diagnose form from a stored example (?example=<id>)."""
-    example_id = request.GET.get("example", "")
-    example = (
-        Example.objects.filter(pk=example_id, error__state=State.PUBLISHED)
-        .select_related("error__provider")
-        .first()
-        if example_id.isdigit()
-        else None
-    )
-    if example is None:
-        return {}
-    headers = "\n".join(f"{name}: {value}" for name, value in example.headers.items())
-    return {"status": example.http_status, "headers": headers, "body": example.body}
-
-
-@throttle_posts("diagnose")
-def diagnose(request):
-    if request.method != "POST":
-        form = DiagnoseForm(initial=example_initial(request))
-        return render(request, "kb/diagnose.html", {"form": form})
-    form = DiagnoseForm(request.POST)
-    context = {"form": form}
-    if form.is_valid():
-        context.update(run_lookup(request, form))
-    status = 200 if form.is_valid() else 400
-    return render(request, "kb/diagnose.html", context, status=status)
-
-
-def run_lookup(request, form) -> dict:
-    """The engine's answer to the form, and the matched entry with its details.
-    Bad input becomes an error on the form; nothing here may become a 500."""
-    data = form.cleaned_data
-    lookup_request = LookupRequest(
-        status=data["status"],
-        headers=data["headers"],
-        body=data["body"],
-        provider=data["provider"] or None,
-        url=data["url"] or None,
-    )
-    try:
-        result = lookup(lookup_request)
-    except LookupInputError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return {}
-    except Exception:
-        logger.exception("Diagnose lookup failed")
-        form.add_error(None, "The lookup failed on our side. Please try again.")
-        return {}
-    metrics.count_lookup(result, via="page")
-    # Recorded like an API lookup (redacted, hashed, off the critical path) so the
-    # knowledge-gap report sees what people paste here too.
-    events.record(events.make_event(result, data["status"], data["body"]))
-    error = None
-    if result.match.error_id is not None:
-        error = matched_entry(result.match.error_id, kb_version())
-    limit = settings.KB_LOOKUP_BODY_LIMIT
-    cut = len(data["body"]) > limit  # as kb.lookup.engine.body_as_text cuts it
-    return {"result": result, "error": error, "body_cut": cut, "body_limit": limit}
-
-
-@require_GET
-def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("kb:sitemap"))
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /search/",
-        "Disallow: /diagnose/",
-        f"Sitemap: {sitemap}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-@require_GET
-def favicon(request):
-    """Browsers and crawlers ask for /favicon.ico whatever the page's <link> says."""
-    response = redirect(static("favicon.svg"), permanent=True)
-    patch_cache_control(response, public=True, max_age=86400)
-    return response

@@ -169,7 +169,7 @@ class DiagnoseLookupTests:
         def refuse(request):
             raise LookupInputError("headers", "too many headers")
 
-        monkeypatch.setattr("kb.views.lookup", refuse)
+        monkeypatch.setattr("kb.diagnose.lookup", refuse)
         response = client.post("/diagnose/", {"status": "429"})
         assert response.status_code == 400
         assert "too many headers" in response.content.decode()
@@ -178,7 +178,7 @@ class DiagnoseLookupTests:
         def crash(request):
             raise RuntimeError("boom")
 
-        monkeypatch.setattr("kb.views.lookup", crash)
+        monkeypatch.setattr("kb.diagnose.lookup", crash)
         response = client.post("/diagnose/", {"status": "429"})
         assert response.status_code == 400
         assert "failed on our side" in response.content.decode()
