@@ -158,10 +158,13 @@ class WaitParser:
         body: Any,
         now: datetime.datetime,
         message: str = "",
+        throttled: bool = False,
     ):
         self.headers = headers
         self.body = body
         self.message = message
+        # A 429: the response itself says a limit refused the request.
+        self.throttled = throttled
         self.now = response_now(headers, now)
         self.notes: list[str] = []
 
@@ -204,9 +207,16 @@ class WaitParser:
         only once the matching Remaining header says the allowance is spent (or is
         absent)."""
         raw = self.headers.get(name)
-        # Allowance left means this policy is not what refused the request (GitLab
-        # sends its general limits on a 429 from a per-endpoint one).
-        if raw is None or self.headers.get(remaining, "0").strip() not in ("0", "0.0"):
+        if raw is None:
+            return None
+        left = self.headers.get(remaining, "0").strip() not in ("0", "0.0")
+        # Allowance left on a response that is not a 429 means the limit did not
+        # refuse this request (GitHub sends its limits on every answer). On a 429
+        # it is still the window the caller must wait out: some APIs count the
+        # refused request after answering (Datadog's clients wait the reset
+        # whatever remains), or send a general limit beside the one that refused
+        # (GitLab, which then sends Retry-After too, read first).
+        if left and not self.throttled:
             return None
         value = parse_number(raw)
         if value is None and (when := parse_http_date(raw)):
@@ -411,7 +421,11 @@ def advise(
     """What to do about a response, from the candidate verdicts in decision order
     (the first decides) and the provider's explicit signal, which overrides them."""
     parser = WaitParser(
-        headers, body, now or datetime.datetime.now(datetime.UTC), message
+        headers,
+        body,
+        now or datetime.datetime.now(datetime.UTC),
+        message,
+        throttled=status == 429,
     )
     notes: list[str] = []
     verdict = verdicts[0]

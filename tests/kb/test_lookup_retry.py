@@ -83,6 +83,12 @@ class RateLimitHeaderTests:
             is None
         )
 
+    def test_on_a_429_the_reset_is_the_wait_even_with_allowance_left(self):
+        # Datadog's clients wait X-RateLimit-Reset on a 429 whatever Remaining says.
+        headers = {"x-ratelimit-reset": "3", "x-ratelimit-remaining": "9"}
+        wait = WaitParser(headers, None, NOW, throttled=True).first()
+        assert (wait.seconds, wait.source) == (3, "header:x-ratelimit-reset")
+
     def test_x_ratelimit_reset_delta(self):
         assert first_wait({"x-ratelimit-reset": "30"}).seconds == 30
 
