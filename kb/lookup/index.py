@@ -121,6 +121,11 @@ class Index:
     status_layers: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     # host -> providers, for exact hosts; parent domains are tried suffix by suffix
     hosts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (header, value) -> rules of gateways and proxies that a header value names
+    # ("server: awselb/2.0"), tried whoever else is in play
+    by_header_value: dict[tuple[str, str], list[Rule]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     # identifying header -> providers that send it
     header_owners: dict[str, list[str]] = field(
         default_factory=lambda: defaultdict(list)
@@ -227,6 +232,12 @@ class Index:
             )
 
     def add_rule(self, rule: Rule) -> None:
+        if (
+            rule.header
+            and rule.header_value
+            and self.providers[rule.provider].layer not in (Layer.API, Layer.STANDARD)
+        ):
+            self.by_header_value[(rule.header, rule.header_value)].append(rule)
         if rule.code_key:
             self.by_code[rule.code_key].append(rule)
         elif rule.status and not rule.header and rule.regex is None:

@@ -154,6 +154,8 @@ def candidate_rules(
         rules.extend(index.by_status.get((provider, response.status), ()))
     for provider in in_play:
         rules.extend(index.loose.get(provider, ()))
+    for name, value in response.headers.items():
+        rules.extend(index.by_header_value.get((name, value.strip().lower()), ()))
     return rules
 
 

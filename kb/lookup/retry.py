@@ -204,21 +204,21 @@ class WaitParser:
 
     def reset(self, name: str, remaining: str) -> Wait | None:
         """X-RateLimit-Reset style: epoch seconds (or milliseconds) or a delta, used
-        only once the matching Remaining header says the allowance is spent (or is
-        absent)."""
+        once the matching Remaining header says the allowance is spent (or is
+        absent), and for a delta on a 429."""
         raw = self.headers.get(name)
         if raw is None:
             return None
         left = self.headers.get(remaining, "0").strip() not in ("0", "0.0")
-        # Allowance left on a response that is not a 429 means the limit did not
-        # refuse this request (GitHub sends its limits on every answer). On a 429
-        # it is still the window the caller must wait out: some APIs count the
-        # refused request after answering (Datadog's clients wait the reset
-        # whatever remains), or send a general limit beside the one that refused
-        # (GitLab, which then sends Retry-After too, read first).
-        if left and not self.throttled:
-            return None
         value = parse_number(raw)
+        # Allowance left means this limit did not refuse the request: GitHub sends
+        # its limits on every answer, GitLab its general limit (an epoch) beside
+        # the per-endpoint one that answered 429. The exception is a 429 whose
+        # reset is a number of seconds: Datadog counts the refused request after
+        # answering, and its clients wait that long whatever Remaining says.
+        is_delta = value is not None and value <= EPOCH_THRESHOLD
+        if left and not (self.throttled and is_delta):
+            return None
         if value is None and (when := parse_http_date(raw)):
             value = (when - self.now).total_seconds()
         elif value is not None and value > EPOCH_THRESHOLD:

@@ -6,7 +6,7 @@ import pytest
 
 from kb.lookup.engine import header_codes, lookup
 from kb.lookup.types import Limits, LookupInputError, LookupRequest
-from tests.kb.engine_kb import shipped_test_index
+from tests.kb.engine_kb import shipped_index, shipped_test_index
 
 INDEX = shipped_test_index()
 
@@ -184,6 +184,28 @@ class LayerTests:
             429, {"error": {"code": "rate_limit_exceeded"}}, provider="openai"
         )
         assert result.match.layer == "api"
+
+
+class HeaderValueTests:
+    """A header's value can name the layer that answered ("Server: awselb/2.0"),
+    whoever else is in play."""
+
+    ALB_PAGE = ("<html>\n<head><title>503 Service Temporarily Unavailable</title></head>"
+                "\n<body>\n<center><h1>503 Service Temporarily Unavailable</h1></center>"
+                "\n</body>\n</html>")  # fmt: skip
+
+    def test_the_load_balancer_is_named_by_its_server_header(self):
+        request = LookupRequest(status=503, headers={"Server": "awselb/2.0"},
+                                body=self.ALB_PAGE)  # fmt: skip
+        result = lookup(request, shipped_index())
+        assert (result.match.provider, result.match.code) == ("aws-elb", "503")
+
+    def test_an_api_error_behind_it_is_still_the_apis(self):
+        body = {"error": {"type": "rate_limit_error", "message": "slow down"}}
+        request = LookupRequest(status=429, headers={"Server": "awselb/2.0"},
+                                body=json.dumps(body), provider="anthropic")  # fmt: skip
+        result = lookup(request, shipped_index())
+        assert result.match.provider == "anthropic"
 
 
 class RetryTests:

@@ -89,6 +89,12 @@ class RateLimitHeaderTests:
         wait = WaitParser(headers, None, NOW, throttled=True).first()
         assert (wait.seconds, wait.source) == (3, "header:x-ratelimit-reset")
 
+    def test_on_a_429_an_epoch_reset_with_allowance_left_is_another_limit(self):
+        # GitLab's general limit beside the per-endpoint one that refused.
+        headers = {"date": "Thu, 30 Jan 2020 14:14:16 GMT",
+                   "ratelimit-remaining": "595", "ratelimit-reset": "1580393717"}  # fmt: skip
+        assert WaitParser(headers, None, NOW, throttled=True).first() is None
+
     def test_x_ratelimit_reset_delta(self):
         assert first_wait({"x-ratelimit-reset": "30"}).seconds == 30
 
