@@ -16,3 +16,18 @@ def _isolated_state():
     events.discard()
     cache.clear()
     forget_kb_version()
+
+
+@pytest.fixture
+def rates(settings):
+    """Set throttle rates for a test: rates(anon="3/min", docs="2/min")."""
+
+    def set_rates(**scopes):
+        framework = dict(settings.REST_FRAMEWORK)
+        framework["DEFAULT_THROTTLE_RATES"] = {
+            **framework["DEFAULT_THROTTLE_RATES"],
+            **scopes,
+        }
+        settings.REST_FRAMEWORK = framework
+
+    return set_rates

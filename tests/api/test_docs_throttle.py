@@ -9,21 +9,6 @@ pytestmark = pytest.mark.django_db
 DOCS = ("/api/docs/", "/api/schema/?format=json")
 
 
-@pytest.fixture
-def rates(settings):
-    """Set throttle rates for a test: rates(anon="2/min", docs="2/min")."""
-
-    def set_rates(**scopes):
-        framework = dict(settings.REST_FRAMEWORK)
-        framework["DEFAULT_THROTTLE_RATES"] = {
-            **framework["DEFAULT_THROTTLE_RATES"],
-            **scopes,
-        }
-        settings.REST_FRAMEWORK = framework
-
-    return set_rates
-
-
 def spend_anonymous_allowance(client):
     statuses = [client.get("/api/v1/providers/").status_code for _ in range(3)]
     assert statuses[-1] == 429

@@ -5,23 +5,13 @@ parameter and field, worked lookup examples and the problems each can answer."""
 import pytest
 
 from api.lookup_examples import lookup_examples
+from tests.api.openapi import operations
 
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
 TAGS = ["Lookup", "Errors", "Providers", "Categories", "Feedback", "Editing"]
 PARTS = ["causes", "fixes", "steps", "faqs", "notes", "signatures", "examples"]
-
-
-@pytest.fixture
-def schema(client):
-    return client.get("/api/schema/?format=json").json()
-
-
-def operations(schema):
-    for path, methods in schema["paths"].items():
-        for method, operation in methods.items():
-            yield path, method, operation
 
 
 class SchemaTagTests:

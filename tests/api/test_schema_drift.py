@@ -6,22 +6,12 @@ from django.contrib.auth.models import Permission, User
 from rest_framework.authtoken.models import Token
 
 from api.serializers import LOOKUP_URL
+from tests.api.openapi import operations
 from tests.factories import make_error, make_full_error, make_provider
 
 pytestmark = pytest.mark.django_db
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
-
-
-@pytest.fixture
-def schema(client):
-    return client.get("/api/schema/?format=json").json()
-
-
-def operations(schema):
-    for path, methods in schema["paths"].items():
-        for method, operation in methods.items():
-            yield path, method, operation
 
 
 class SchemaDriftTests:

@@ -8,12 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from kb import events
-from kb.content.load import load_files
 from kb.models import Guide
 from tests.browser.conftest import PHONE, has_horizontal_scroll
 from tests.factories import make_cause, make_error, make_fix, make_provider, make_step
-from tests.pages.kb_sample import load_sample
-from tests.pages.test_page_fixes import NGINX_PAGE, NGINX_YAML
+from tests.pages.kb_sample import NGINX_PAGE, load_nginx_sample
 
 pytestmark = pytest.mark.browser
 
@@ -128,10 +126,7 @@ class IndexPageTests:
 
 @pytest.fixture
 def nginx_kb(transactional_db, tmp_path):
-    load_sample(tmp_path)
-    path = tmp_path / "nginx.yaml"
-    path.write_text(NGINX_YAML.lstrip(), encoding="utf-8")
-    load_files([path])
+    load_nginx_sample(tmp_path)
     yield
     events.discard()
 

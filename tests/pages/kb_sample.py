@@ -79,3 +79,35 @@ def load_sample(directory: Path) -> None:
         path.write_text(text.lstrip(), encoding="utf-8")
         paths.append(path)
     load_files(paths)
+
+
+NGINX_YAML = """
+provider:
+  slug: nginx
+  name: nginx
+  layer: proxy
+  position: 110
+  body_patterns:
+  - <center>nginx(/[0-9.]+)?</center>
+errors:
+- code: "502"
+  http_status: 502
+  title: 502 Bad Gateway from nginx
+  summary: nginx got no valid answer from the upstream.
+  fixable_by: caller_infra
+  retry:
+    policy: always
+  signatures:
+  - status: 502
+    body_regex: <center>nginx(/[0-9.]+)?</center>
+    weight: 2.0
+"""
+NGINX_PAGE = "<html><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.25.3</center></html>"  # fmt: skip
+
+
+def load_nginx_sample(directory: Path) -> None:
+    """The sample knowledge base plus an nginx entry matched by its error page."""
+    load_sample(directory)
+    path = directory / "nginx.yaml"
+    path.write_text(NGINX_YAML.lstrip(), encoding="utf-8")
+    load_files([path])

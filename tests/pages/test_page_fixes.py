@@ -9,12 +9,11 @@ import pytest
 from django.conf import settings
 
 from kb import events
-from kb.content.load import load_files
 from kb.models import Guide
 from kb.templatetags.kb_tags import reason_words
 from tests.factories import make_cause, make_error, make_fix, make_provider, make_step
 from tests.pages.conftest import json_ld
-from tests.pages.kb_sample import load_sample
+from tests.pages.kb_sample import NGINX_PAGE, load_nginx_sample
 
 INDEX_QUERIES = 3
 
@@ -40,29 +39,6 @@ Text.
 
 Again.
 """
-
-NGINX_YAML = """
-provider:
-  slug: nginx
-  name: nginx
-  layer: proxy
-  position: 110
-  body_patterns:
-  - <center>nginx(/[0-9.]+)?</center>
-errors:
-- code: "502"
-  http_status: 502
-  title: 502 Bad Gateway from nginx
-  summary: nginx got no valid answer from the upstream.
-  fixable_by: caller_infra
-  retry:
-    policy: always
-  signatures:
-  - status: 502
-    body_regex: <center>nginx(/[0-9.]+)?</center>
-    weight: 2.0
-"""
-NGINX_PAGE = "<html><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.25.3</center></html>"  # fmt: skip
 
 
 def make_guide(**kwargs) -> Guide:
@@ -179,10 +155,7 @@ class ChecklistTipTests:
 
 @pytest.fixture
 def nginx_kb(db, tmp_path):
-    load_sample(tmp_path)
-    path = tmp_path / "nginx.yaml"
-    path.write_text(NGINX_YAML.lstrip(), encoding="utf-8")
-    load_files([path])
+    load_nginx_sample(tmp_path)
     yield
     events.flush()
 
